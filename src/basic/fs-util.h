@@ -1,0 +1,21 @@
+/* fs-util.h — whole-file I/O, atomic replacement and directory helpers. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* Read a whole file (NUL-terminated).  *ret must be freed. */
+int vs_read_file_at (int dirfd, const char *path, char **ret, size_t *ret_len, vs_error *err);
+/* Write data to an existing or new file (O_TRUNC). */
+int vs_write_file_at (int dirfd, const char *path, const void *data, size_t len, mode_t mode, vs_error *err);
+/* Write to "name.tmp" then rename over name: readers never see half a file. */
+int vs_write_file_atomic_at (int dirfd, const char *name, const void *data, size_t len, mode_t mode, vs_error *err);
+/* mkdir -p on the host (not for container paths: see safe-path.h). */
+int vs_mkdir_p (const char *path, mode_t mode, vs_error *err);
+/* Remove a directory tree without following symlinks. */
+int vs_rm_rf_at (int dirfd, const char *name, vs_error *err);
+/* Write all bytes, retrying on EINTR and short writes. */
+int vs_write_all (int fd, const void *data, size_t len);

@@ -1,0 +1,404 @@
+/* cgroup.c — cgroup layout detection, placement and removal. */
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../basic/cleanup.h"
+#include "../basic/fs-util.h"
+
+void
+rt_cgroup_hosts_free (struct rt_cgroup_hosts *hosts)
+{
+  for (size_t i = 0; i < hosts->n; i++)
+    {
+      free (hosts->h[i].mountpoint);
+      free (hosts->h[i].controllers);
+      free (hosts->h[i].own_path);
+    }
+  free (hosts->h);
+  hosts->h = NULL;
+  hosts->n = 0;
+}
+
+/* Does the comma list `opts` contain every token of the comma list `want`? */
+static bool
+opts_contain_all (const char *opts, const char *want)
+{
+  char buf[512];
+  char *save = NULL;
+  if (strlen (want) >= sizeof buf)
+    return false;
+  strcpy (buf, want);
+  for (char *tok = strtok_r (buf, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+    {
+      size_t tl = strlen (tok);
+      const char *p = opts;
+      bool found = false;
+      while (*p)
+        {
+          const char *e = strchrnul (p, ',');
+          if ((size_t) (e - p) == tl && strncmp (p, tok, tl) == 0)
+            found = true;
+          p = *e ? e + 1 : e;
+        }
+      if (!found)
+        return false;
+    }
+  return true;
+}
+
+struct cg_mount { char *mountpoint, *superopts; bool v2; };
+
+static int
+read_mounts (const char *mountinfo, struct cg_mount **ret, size_t *ret_n, vs_error *err)
+{
+  _cleanup_free_ char *text = NULL;
+  struct cg_mount *mounts = NULL;
+  size_t n = 0;
+  char *save = NULL;
+  int r;
+
+  if ((r = vs_read_file_at (AT_FDCWD, mountinfo, &text, NULL, err)) < 0)
+    return r;
+  for (char *line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      char *fields[16] = { 0 }, *sep, *s2 = NULL;
+      int nf = 0;
+      char *dash = strstr (line, " - ");
+      if (dash == NULL)
+        continue;
+      *dash = '\0';
+      for (char *f = strtok_r (line, " ", &s2); f && nf < 16; f = strtok_r (NULL, " ", &s2))
+        fields[nf++] = f;
+      if (nf < 5)
+        continue;
+      sep = dash + 3;
+      char *fstype = strtok_r (sep, " ", &s2);
+      strtok_r (NULL, " ", &s2); /* source */
+      char *superopts = strtok_r (NULL, " ", &s2);
+      if (fstype == NULL || superopts == NULL)
+        continue;
+      if (strcmp (fstype, "cgroup") != 0 && strcmp (fstype, "cgroup2") != 0)
+        continue;
+      (void) fields[3]; /* root: "/" on the host, "/../.." inside a cgroup namespace */
+      struct cg_mount *nm = realloc (mounts, (n + 1) * sizeof *nm);
+      if (nm == NULL)
+        break;
+      mounts = nm;
+      mounts[n].mountpoint = strdup (fields[4]);
+      mounts[n].superopts = strdup (superopts);
+      mounts[n].v2 = strcmp (fstype, "cgroup2") == 0;
+      n++;
+    }
+  *ret = mounts;
+  *ret_n = n;
+  return 0;
+}
+
+int
+rt_cgroup_detect_from (const char *mountinfo, const char *self_cgroup, struct rt_cgroup_hosts *ret, vs_error *err)
+{
+  _cleanup_free_ char *text = NULL;
+  struct cg_mount *mounts = NULL;
+  size_t nm = 0;
+  char *save = NULL;
+  bool have_v1 = false, have_v2 = false;
+  int r;
+
+  memset (ret, 0, sizeof *ret);
+  if ((r = read_mounts (mountinfo, &mounts, &nm, err)) < 0)
+    return r;
+  if ((r = vs_read_file_at (AT_FDCWD, self_cgroup, &text, NULL, err)) < 0)
+    goto out;
+  ret->h = calloc (nm + 1, sizeof *ret->h);
+  if (ret->h == NULL)
+    {
+      r = vs_fail (err, ENOMEM, "cgroups");
+      goto out;
+    }
+  for (char *line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      char *c1 = strchr (line, ':'), *c2;
+      if (c1 == NULL || (c2 = strchr (c1 + 1, ':')) == NULL)
+        continue;
+      *c2 = '\0';
+      const char *ctrls = c1 + 1, *path = c2 + 1;
+      bool v2 = *ctrls == '\0';
+      for (size_t i = 0; i < nm; i++)
+        {
+          if (mounts[i].v2 != v2 || mounts[i].mountpoint == NULL)
+            continue;
+          if (!v2 && !opts_contain_all (mounts[i].superopts, ctrls))
+            continue;
+          struct rt_cgroup_hier *h = &ret->h[ret->n++];
+          h->mountpoint = TAKE_PTR (mounts[i].mountpoint);
+          h->controllers = strdup (ctrls);
+          h->own_path = strdup (path);
+          h->v2 = v2;
+          if (v2)
+            have_v2 = true;
+          else
+            have_v1 = true;
+          break;
+        }
+    }
+  if (ret->n == 0)
+    {
+      r = vs_fail (err, ENOENT, "find any cgroup hierarchy in `%s`", mountinfo);
+      rt_cgroup_hosts_free (ret);
+      goto out;
+    }
+  ret->layout = have_v1 ? (have_v2 ? RT_CGROUP_HYBRID : RT_CGROUP_V1) : RT_CGROUP_V2;
+  r = 0;
+out:
+  for (size_t i = 0; i < nm; i++)
+    {
+      free (mounts[i].mountpoint);
+      free (mounts[i].superopts);
+    }
+  free (mounts);
+  return r;
+}
+
+int
+rt_cgroup_detect (struct rt_cgroup_hosts *ret, vs_error *err)
+{
+  return rt_cgroup_detect_from ("/proc/self/mountinfo", "/proc/self/cgroup", ret, err);
+}
+
+int
+rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path, const char *id, char **ret,
+                   vs_error *err)
+{
+  int n;
+  if (cgroups_path && strstr (cgroups_path, ".."))
+    return vs_fail (err, 0, "linux.cgroupsPath: `%s` must not contain `..`", cgroups_path);
+  if (cgroups_path == NULL || *cgroups_path == '\0')
+    n = asprintf (ret, "%s/vessel-runtime/%s", h->mountpoint, id);
+  else if (cgroups_path[0] == '/')
+    n = asprintf (ret, "%s%s", h->mountpoint, cgroups_path);
+  else
+    n = asprintf (ret, "%s%s/%s", h->mountpoint, strcmp (h->own_path, "/") == 0 ? "" : h->own_path,
+                  cgroups_path);
+  if (n < 0)
+    {
+      *ret = NULL;
+      return vs_fail (err, ENOMEM, "cgroup path");
+    }
+  return 0;
+}
+
+/* New v1 cpuset folders start empty: copy cpus and mems from the parent. */
+static void
+cpuset_inherit (const char *dir)
+{
+  static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+  for (size_t i = 0; i < ARRAY_SIZE (files); i++)
+    {
+      char path[PATH_MAX], ppath[PATH_MAX];
+      _cleanup_free_ char *cur = NULL, *parent = NULL;
+      vs_error e;
+      snprintf (path, sizeof path, "%s/%s", dir, files[i]);
+      if (vs_read_file_at (AT_FDCWD, path, &cur, NULL, &e) < 0 || (cur[0] != '\n' && cur[0] != '\0'))
+        continue;
+      snprintf (ppath, sizeof ppath, "%s/../%s", dir, files[i]);
+      if (vs_read_file_at (AT_FDCWD, ppath, &parent, NULL, &e) < 0)
+        continue;
+      vs_write_file_at (AT_FDCWD, path, parent, strlen (parent), 0644, &e);
+    }
+}
+
+static int
+mkdir_cgroup (const char *dir, size_t base_len, bool cpuset, vs_error *err)
+{
+  char buf[PATH_MAX];
+  size_t len = strlen (dir);
+  if (len >= sizeof buf)
+    return vs_fail (err, ENAMETOOLONG, "create cgroup `%s`", dir);
+  memcpy (buf, dir, len + 1);
+  /* Start below the mount point itself: it exists. */
+  for (char *p = buf + base_len + 1; ; p++)
+    {
+      if (*p == '/' || *p == '\0')
+        {
+          char saved = *p;
+          *p = '\0';
+          if (mkdir (buf, 0755) == 0)
+            {
+              if (cpuset)
+                cpuset_inherit (buf);
+            }
+          else if (errno != EEXIST)
+            return vs_fail (err, errno, "create cgroup `%s`", buf);
+          *p = saved;
+          if (saved == '\0')
+            break;
+        }
+    }
+  return 0;
+}
+
+int
+rt_cgroup_enter (json_t *doc, const char *cgroups_path, const char *id, pid_t pid, vs_error *err)
+{
+  struct rt_cgroup_hosts hosts;
+  json_t *paths = json_array ();
+  char pidbuf[32];
+  int r = 0, plen = snprintf (pidbuf, sizeof pidbuf, "%d", pid);
+
+  if ((r = rt_cgroup_detect (&hosts, err)) < 0)
+    {
+      json_decref (paths);
+      return r;
+    }
+  json_object_set_new (doc, "cgroupPaths", paths);
+  json_object_set_new (doc, "cgroupLayout", json_integer (hosts.layout));
+  for (size_t i = 0; i < hosts.n; i++)
+    {
+      _cleanup_free_ char *dir = NULL;
+      char procs[PATH_MAX];
+      const struct rt_cgroup_hier *h = &hosts.h[i];
+
+      if ((r = rt_cgroup_dir_for (h, cgroups_path, id, &dir, err)) < 0)
+        break;
+      if ((r = mkdir_cgroup (dir, strlen (h->mountpoint), !h->v2 && opts_contain_all (h->controllers, "cpuset"), err)) < 0)
+        break;
+      /* Record before writing: a failure below must still clean this up. */
+      json_array_append_new (paths, json_string (dir));
+      if (!h->v2 && opts_contain_all (h->controllers, "freezer"))
+        json_object_set_new (doc, "freezerPath", json_string (dir));
+      if (h->v2 && hosts.layout == RT_CGROUP_V2)
+        json_object_set_new (doc, "freezerPath", json_string (dir));
+      snprintf (procs, sizeof procs, "%s/cgroup.procs", dir);
+      if ((r = vs_write_file_at (AT_FDCWD, procs, pidbuf, (size_t) plen, 0644, err)) < 0)
+        {
+          vs_wrap (err, r, "move process %d into cgroup", pid);
+          break;
+        }
+    }
+  rt_cgroup_hosts_free (&hosts);
+  return r;
+}
+
+/* rmdir a cgroup and its children, retrying while exiting tasks drain. */
+static int
+rmdir_cgroup (const char *dir, vs_error *err)
+{
+  DIR *d = opendir (dir);
+  if (d == NULL)
+    return errno == ENOENT ? 0 : vs_fail (err, errno, "open cgroup `%s`", dir);
+  for (struct dirent *de; (de = readdir (d)) != NULL;)
+    {
+      char sub[PATH_MAX];
+      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      snprintf (sub, sizeof sub, "%s/%s", dir, de->d_name);
+      if (rmdir_cgroup (sub, err) < 0)
+        {
+          closedir (d);
+          return -1;
+        }
+    }
+  closedir (d);
+  for (int attempt = 0; attempt < 500; attempt++)
+    {
+      if (rmdir (dir) == 0 || errno == ENOENT)
+        return 0;
+      if (errno != EBUSY)
+        break;
+      struct timespec ts = { 0, 2 * 1000 * 1000 };
+      nanosleep (&ts, NULL);
+    }
+  return vs_fail (err, errno, "remove cgroup `%s`", dir);
+}
+
+int
+rt_cgroup_destroy (json_t *doc, vs_error *err)
+{
+  json_t *paths = json_object_get (doc, "cgroupPaths"), *p;
+  size_t i;
+  int ret = 0;
+
+  json_array_foreach (paths, i, p)
+    {
+      const char *dir = json_string_value (p);
+      if (dir == NULL)
+        continue;
+      if (rmdir_cgroup (dir, err) < 0)
+        ret = -1;
+      /* The default parent /vessel-runtime goes when it is empty. */
+      const char *slash = strrchr (dir, '/');
+      if (slash && slash - dir >= 15 && strncmp (slash - 15, "/vessel-runtime", 15) == 0)
+        {
+          char parent[PATH_MAX];
+          snprintf (parent, sizeof parent, "%.*s", (int) (slash - dir), dir);
+          rmdir (parent);
+        }
+    }
+  return ret;
+}
+
+int
+rt_cgroup_pids (json_t *doc, pid_t **ret, size_t *ret_n)
+{
+  json_t *paths = json_object_get (doc, "cgroupPaths");
+  _cleanup_free_ char *text = NULL;
+  char path[PATH_MAX];
+  pid_t *pids = NULL;
+  size_t n = 0;
+  vs_error e;
+
+  *ret = NULL;
+  *ret_n = 0;
+  if (json_array_size (paths) == 0)
+    return 0;
+  snprintf (path, sizeof path, "%s/cgroup.procs", json_string_value (json_array_get (paths, 0)));
+  if (vs_read_file_at (AT_FDCWD, path, &text, NULL, &e) < 0)
+    return -1;
+  for (char *p = text; *p;)
+    {
+      char *end;
+      long v = strtol (p, &end, 10);
+      if (end == p)
+        break;
+      pid_t *np = realloc (pids, (n + 1) * sizeof *np);
+      if (np == NULL)
+        break;
+      pids = np;
+      pids[n++] = (pid_t) v;
+      p = end;
+      while (*p == '\n')
+        p++;
+    }
+  *ret = pids;
+  *ret_n = n;
+  return 0;
+}
+
+bool
+rt_cgroup_is_frozen (json_t *doc)
+{
+  const char *dir = json_string_value (json_object_get (doc, "freezerPath"));
+  _cleanup_free_ char *text = NULL;
+  char path[PATH_MAX];
+  vs_error e;
+
+  if (dir == NULL)
+    return false;
+  if (json_integer_value (json_object_get (doc, "cgroupLayout")) == RT_CGROUP_V2)
+    {
+      snprintf (path, sizeof path, "%s/cgroup.freeze", dir);
+      return vs_read_file_at (AT_FDCWD, path, &text, NULL, &e) == 0 && text[0] == '1';
+    }
+  snprintf (path, sizeof path, "%s/freezer.state", dir);
+  return vs_read_file_at (AT_FDCWD, path, &text, NULL, &e) == 0 && strncmp (text, "FROZEN", 6) == 0;
+}

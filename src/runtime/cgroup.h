@@ -1,0 +1,47 @@
+/* cgroup.h — placing a container in its cgroup on v1, hybrid and v2 hosts.
+ *
+ * The layout is read from /proc/self/mountinfo and /proc/self/cgroup.  The
+ * folders made for a container are recorded in its state ("cgroupPaths"),
+ * so that later commands (kill --all, pause, delete) act on exactly those. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../basic/error.h"
+
+enum rt_cgroup_layout { RT_CGROUP_V1, RT_CGROUP_HYBRID, RT_CGROUP_V2 };
+
+struct rt_cgroup_hier
+{
+  char *mountpoint;  /* /sys/fs/cgroup/memory, /sys/fs/cgroup/unified, ... */
+  char *controllers; /* "memory", "cpu,cpuacct", "name=systemd"; "" for v2 */
+  char *own_path;    /* this process's cgroup in it */
+  bool v2;
+};
+
+struct rt_cgroup_hosts
+{
+  enum rt_cgroup_layout layout;
+  struct rt_cgroup_hier *h;
+  size_t n;
+};
+
+/* Read the host's layout from the given files (tests pass fake ones). */
+int rt_cgroup_detect_from (const char *mountinfo, const char *self_cgroup, struct rt_cgroup_hosts *ret, vs_error *err);
+int rt_cgroup_detect (struct rt_cgroup_hosts *ret, vs_error *err);
+void rt_cgroup_hosts_free (struct rt_cgroup_hosts *hosts);
+
+/* The folder for a container in one hierarchy: cgroupsPath absolute, relative
+ * to our own cgroup, or /vessel-runtime/<id> when none is given. */
+int rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path, const char *id,
+                       char **ret, vs_error *err);
+
+/* Make the folders and move pid into them.  Records paths in doc. */
+int rt_cgroup_enter (json_t *doc, const char *cgroups_path, const char *id, pid_t pid, vs_error *err);
+/* Remove every folder recorded in doc (children first).  Missing is fine. */
+int rt_cgroup_destroy (json_t *doc, vs_error *err);
+/* Every pid in the container's cgroup (from the first recorded hierarchy). */
+int rt_cgroup_pids (json_t *doc, pid_t **ret, size_t *ret_n);
+bool rt_cgroup_is_frozen (json_t *doc);

@@ -1,0 +1,87 @@
+/* spawn.h — the contract between the runtime parent (container.c) and the
+ * container's init (init.c, mount.c, process.c, terminal.c).
+ *
+ * The parent prepares every host-side fd, clones, and then drives the child
+ * through a SOCK_SEQPACKET conversation:
+ *
+ *   child → parent                 parent → child
+ *   [PID, NEED_MAPS]  (stage-1 only) [MAPS_DONE]
+ *                                    GO (cgroup entered, maps written; value = host pid)
+ *   HOOKS  (mounts done)             HOOKS_DONE (prestart + createRuntime ran)
+ *   [PTY with the master fd]  (run in the foreground with a terminal)
+ *   READY  (process prepared)        RELEASE (create) or START (run)
+ *   ACK    (no longer dies with us)
+ *   ERROR "message"  at any point: the child then exits.
+ *
+ * In create mode the child then blocks on exec.fifo until `start`. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+enum rt_sync_type
+{
+  RT_SYNC_GO = 1,
+  RT_SYNC_MAPS_DONE,
+  RT_SYNC_HOOKS_DONE,
+  RT_SYNC_RELEASE,
+  RT_SYNC_START,
+  RT_SYNC_PID = 100,
+  RT_SYNC_NEED_MAPS,
+  RT_SYNC_HOOKS,
+  RT_SYNC_PTY,
+  RT_SYNC_READY,
+  RT_SYNC_ACK,
+  RT_SYNC_ERROR,
+};
+
+struct rt_sync_msg
+{
+  int type;
+  int value;
+  char text[1024];
+};
+
+enum rt_spawn_mode { RT_SPAWN_CREATE, RT_SPAWN_RUN };
+
+struct rt_spawn
+{
+  const struct rt_config *cfg;
+  const char *id;
+  const char *bundle;
+  enum rt_spawn_mode mode;
+  bool no_pivot;
+  int preserve_fds;
+
+  int sync_fd;        /* the child's end */
+  int parent_sync_fd; /* the parent's end (closed in the child) */
+  int fifo_fd;        /* exec.fifo opened O_RDWR (create mode), else -1 */
+  int console_fd;     /* connected --console-socket, or -1 */
+  int *ns_fds;        /* per cfg->namespaces[i]: fd of `path`, or -1 */
+  bool new_userns;
+  pid_t host_pid;     /* the init's pid on the host, learnt from GO */
+};
+
+int rt_sync_send (int fd, int type, int value, const char *text);
+/* Receive one message (and an attached fd, if any).  EOF → -EPIPE. */
+int rt_sync_recv (int fd, struct rt_sync_msg *m, int *ret_fd);
+
+/* The child side: never returns.  stage1 is set when namespaces must be
+ * joined or a pid/time namespace made by unshare before the final fork. */
+_Noreturn void rt_init_main (struct rt_spawn *sp, bool stage1);
+
+/* Pieces of the child, in the order init.c calls them. */
+int rt_rootfs_setup (struct rt_spawn *sp, int *ret_rootfd, vs_error *err);
+int rt_terminal_setup (struct rt_spawn *sp, int rootfd, vs_error *err);
+int rt_rootfs_pivot (struct rt_spawn *sp, int rootfd, vs_error *err);
+int rt_rootfs_finish (struct rt_spawn *sp, vs_error *err);
+/* Bind the object behind src_fd onto the open target fd. */
+int rt_mount_bind_fd (int src_fd, int target_fd, const char *what, vs_error *err);
+int rt_process_resolve (const struct rt_process *proc, char **ret_path, vs_error *err);
+int rt_process_finalize (const struct rt_config *cfg, vs_error *err);
+
+/* State JSON as hooks receive it. */
+char *rt_hook_state_json (const struct rt_config *cfg, const char *id, const char *bundle, const char *status,
+                          pid_t pid);
