@@ -373,6 +373,7 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
     }
 
   sp.cfg = s->cfg;
+  sp.state_dirfd = s->st.dirfd;
   sp.bundle = s->bundle;
   sp.ns_fds = ns_fds;
   sp.sync_fd = sv[1];

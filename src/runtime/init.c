@@ -302,6 +302,9 @@ rt_init_main (struct rt_spawn *sp, bool need_stage1)
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
   close (sp->parent_sync_fd);
+  /* The flock on the state folder belongs to the runtime process only. */
+  close (sp->state_dirfd);
+  prctl (PR_SET_NAME, "vessel:init");
   /* Die with the runtime until the container is fully created. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 

@@ -59,6 +59,7 @@ struct rt_spawn
   int parent_sync_fd; /* the parent's end (closed in the child) */
   int fifo_fd;        /* exec.fifo opened O_RDWR (create mode), else -1 */
   int console_fd;     /* connected --console-socket, or -1 */
+  int state_dirfd;    /* the locked state folder: the child must not hold the lock */
   int *ns_fds;        /* per cfg->namespaces[i]: fd of `path`, or -1 */
   bool new_userns;
   pid_t host_pid;     /* the init's pid on the host, learnt from GO */
