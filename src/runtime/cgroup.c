@@ -248,12 +248,11 @@ mkdir_cgroup (const char *dir, size_t base_len, bool cpuset, vs_error *err)
 }
 
 int
-rt_cgroup_enter (json_t *doc, const char *cgroups_path, const char *id, pid_t pid, vs_error *err)
+rt_cgroup_prepare (json_t *doc, const char *cgroups_path, const char *id, vs_error *err)
 {
   struct rt_cgroup_hosts hosts;
   json_t *paths = json_array ();
-  char pidbuf[32];
-  int r = 0, plen = snprintf (pidbuf, sizeof pidbuf, "%d", pid);
+  int r = 0;
 
   if ((r = rt_cgroup_detect (&hosts, err)) < 0)
     {
@@ -265,28 +264,60 @@ rt_cgroup_enter (json_t *doc, const char *cgroups_path, const char *id, pid_t pi
   for (size_t i = 0; i < hosts.n; i++)
     {
       _cleanup_free_ char *dir = NULL;
-      char procs[PATH_MAX];
       const struct rt_cgroup_hier *h = &hosts.h[i];
 
       if ((r = rt_cgroup_dir_for (h, cgroups_path, id, &dir, err)) < 0)
         break;
-      if ((r = mkdir_cgroup (dir, strlen (h->mountpoint), !h->v2 && opts_contain_all (h->controllers, "cpuset"), err)) < 0)
-        break;
-      /* Record before writing: a failure below must still clean this up. */
+      /* Record before creating: a failure below must still clean this up. */
       json_array_append_new (paths, json_string (dir));
+      if (h->v2)
+        json_object_set_new (doc, "cgroupV2Path", json_string (dir));
       if (!h->v2 && opts_contain_all (h->controllers, "freezer"))
         json_object_set_new (doc, "freezerPath", json_string (dir));
       if (h->v2 && hosts.layout == RT_CGROUP_V2)
         json_object_set_new (doc, "freezerPath", json_string (dir));
-      snprintf (procs, sizeof procs, "%s/cgroup.procs", dir);
-      if ((r = vs_write_file_at (AT_FDCWD, procs, pidbuf, (size_t) plen, 0644, err)) < 0)
-        {
-          vs_wrap (err, r, "move process %d into cgroup", pid);
-          break;
-        }
+      if ((r = mkdir_cgroup (dir, strlen (h->mountpoint), !h->v2 && opts_contain_all (h->controllers, "cpuset"),
+                             err)) < 0)
+        break;
     }
   rt_cgroup_hosts_free (&hosts);
   return r;
+}
+
+static int
+write_each (json_t *doc, const char *v1_file, const char *v2_file, const char *value, bool skip_v2, vs_error *err)
+{
+  const char *v2 = json_string_value (json_object_get (doc, "cgroupV2Path"));
+  json_t *paths = json_object_get (doc, "cgroupPaths"), *p;
+  size_t i;
+
+  json_array_foreach (paths, i, p)
+    {
+      const char *dir = json_string_value (p);
+      bool is_v2 = v2 && strcmp (dir, v2) == 0;
+      char file[PATH_MAX];
+      int r;
+      if (is_v2 && skip_v2)
+        continue;
+      snprintf (file, sizeof file, "%s/%s", dir, is_v2 ? v2_file : v1_file);
+      if ((r = vs_write_file_at (AT_FDCWD, file, value, strlen (value), 0644, err)) < 0)
+        return vs_wrap (err, r, "join cgroup");
+    }
+  return 0;
+}
+
+int
+rt_cgroup_add_pid (json_t *doc, pid_t pid, bool skip_v2, vs_error *err)
+{
+  char buf[32];
+  snprintf (buf, sizeof buf, "%d", pid);
+  return write_each (doc, "cgroup.procs", "cgroup.procs", buf, skip_v2, err);
+}
+
+int
+rt_cgroup_join_self (json_t *doc, bool skip_v2, vs_error *err)
+{
+  return write_each (doc, "tasks", "cgroup.procs", "0", skip_v2, err);
 }
 
 /* rmdir a cgroup and its children, retrying while exiting tasks drain. */

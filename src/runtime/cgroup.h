@@ -38,8 +38,16 @@ void rt_cgroup_hosts_free (struct rt_cgroup_hosts *hosts);
 int rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path, const char *id,
                        char **ret, vs_error *err);
 
-/* Make the folders and move pid into them.  Records paths in doc. */
-int rt_cgroup_enter (json_t *doc, const char *cgroups_path, const char *id, pid_t pid, vs_error *err);
+/* Make the container's folders (recorded in doc before anything can fail:
+ * cgroupPaths, freezerPath, cgroupV2Path, cgroupLayout). */
+int rt_cgroup_prepare (json_t *doc, const char *cgroups_path, const char *id, vs_error *err);
+/* Move pid into every recorded folder through cgroup.procs (skip the v2 one
+ * when the process was born there with CLONE_INTO_CGROUP). */
+int rt_cgroup_add_pid (json_t *doc, pid_t pid, bool skip_v2, vs_error *err);
+/* Called by a single-threaded process to move itself: writing "0" to a v1
+ * `tasks` file migrates one thread without the global threadgroup lock, so
+ * it avoids the RCU synchronization (milliseconds) that cgroup.procs costs. */
+int rt_cgroup_join_self (json_t *doc, bool skip_v2, vs_error *err);
 /* Remove every folder recorded in doc (children first).  Missing is fine. */
 int rt_cgroup_destroy (json_t *doc, vs_error *err);
 /* Every pid in the container's cgroup (from the first recorded hierarchy). */

@@ -7,8 +7,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/nsfs.h>
+#include <linux/sched.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,7 +391,39 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   if (need_stage1)
     clone_flags = 0;
 
-  child = syscall (SYS_clone, clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  /* cgroups: folders made now; the v2 one is joined at birth through
+   * clone3(CLONE_INTO_CGROUP), the v1 ones by the child itself (fast path),
+   * or by us when a user namespace denies the child access to them. */
+  if ((r = rt_cgroup_prepare (s->st.doc, s->cfg->cgroups_path, o->id, err)) < 0)
+    {
+      rt_state_save (&s->st, err);
+      goto fail;
+    }
+  if ((r = rt_state_save (&s->st, err)) < 0)
+    goto fail;
+  sp.state_doc = s->st.doc;
+  sp.cgroup_self = rt_config_namespace (s->cfg, CLONE_NEWUSER) == NULL;
+  child = -1;
+  if (!need_stage1)
+    {
+      const char *v2 = json_string_value (json_object_get (s->st.doc, "cgroupV2Path"));
+      _cleanup_close_ int v2fd = v2 ? open (v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+      if (v2fd >= 0)
+        {
+          struct clone_args ca = { .flags = (uint64_t) clone_flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                   .cgroup = (uint64_t) v2fd };
+          child = syscall (SYS_clone3, &ca, sizeof ca);
+          if (child == 0)
+            {
+              sp.cgroup_skip_v2 = true;
+              rt_init_main (&sp, false);
+            }
+          if (child > 0)
+            sp.cgroup_skip_v2 = true;
+        }
+    }
+  if (child < 0)
+    child = syscall (SYS_clone, clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (child < 0)
     {
       r = vs_fail (err, errno, "clone the container init");
@@ -451,8 +483,7 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   json_object_set_new (s->st.doc, "pidStartTime", json_integer ((json_int_t) rt_proc_start_time (s->pid)));
   if ((r = rt_state_save (&s->st, err)) < 0)
     goto fail;
-  r = rt_cgroup_enter (s->st.doc, s->cfg->cgroups_path, o->id, s->pid, err);
-  if (rt_state_save (&s->st, err) < 0 || r < 0)
+  if (!sp.cgroup_self && (r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0)
     goto fail;
   if (s->cfg->process->has_oom_score_adj)
     {

@@ -23,6 +23,7 @@
 
 #include "../basic/cleanup.h"
 #include "../basic/fs-util.h"
+#include "cgroup.h"
 #include "hooks.h"
 
 int
@@ -195,6 +196,8 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   if ((r = expect (sp, RT_SYNC_GO, &m, err)) < 0)
     return r;
   sp->host_pid = m.value;
+  if (sp->cgroup_self && (r = rt_cgroup_join_self (sp->state_doc, sp->cgroup_skip_v2, err)) < 0)
+    return r;
   if (rt_config_namespace (cfg, CLONE_NEWUSER) && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
     return vs_fail (err, errno, "become root in the user namespace");
   if (ns_is_new (cfg, sp, CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
