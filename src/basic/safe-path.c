@@ -48,76 +48,78 @@ vs_is_plain_name (const char *name)
          && strcmp (name, "..") != 0;
 }
 
+/* Resolve path (a writable copy) inside rootfd, creating what is missing:
+ * first try the whole path, and only on ENOENT make the parent, then the
+ * last component under the already-resolved parent fd. */
+static int
+mkdir_in_root_at (int rootfd, char *path, bool leaf_is_file, int depth, vs_error *err)
+{
+  _cleanup_close_ int parent = -1;
+  char *slash, *base;
+  struct stat st;
+  int fd;
+
+  fd = sys_openat2 (rootfd, *path ? path : ".", O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (fd >= 0 || errno != ENOENT)
+    {
+      if (fd < 0)
+        return vs_fail (err, errno, "resolve `/%s` inside the container root", path);
+      return fd;
+    }
+  if (depth > 255)
+    return vs_fail (err, ELOOP, "resolve `/%s` inside the container root", path);
+  slash = strrchr (path, '/');
+  base = slash ? slash + 1 : path;
+  if (!vs_is_plain_name (base))
+    return vs_fail (err, ENOENT, "resolve `/%s` inside the container root", path);
+  if (slash)
+    {
+      *slash = '\0';
+      parent = mkdir_in_root_at (rootfd, path, false, depth + 1, err);
+      *slash = '/';
+    }
+  else
+    parent = sys_openat2 (rootfd, ".", O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT);
+  if (parent < 0)
+    return parent == -1 ? vs_fail (err, errno, "open container root") : parent;
+  if (fstat (parent, &st) < 0 || !S_ISDIR (st.st_mode))
+    return vs_fail (err, ENOTDIR, "resolve `/%s` inside the container root", path);
+  /* base is one plain name under a resolved parent: this cannot leave the root. */
+  if (leaf_is_file)
+    {
+      int f = openat (parent, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (f < 0 && errno != EEXIST)
+        return vs_fail (err, errno, "create file `/%s` inside the container root", path);
+      if (f >= 0)
+        close (f);
+    }
+  else if (mkdirat (parent, base, 0755) < 0 && errno != EEXIST)
+    return vs_fail (err, errno, "create directory `/%s` inside the container root", path);
+  /* Re-resolve from the root: an EEXIST race or a dangling symlink gets the
+   * same clamped resolution as everything else. */
+  fd = sys_openat2 (rootfd, path, O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return vs_fail (err, errno, "resolve `/%s` inside the container root", path);
+  return fd;
+}
+
 int
 vs_mkdir_in_root (int rootfd, const char *path, bool leaf_is_file, vs_error *err)
 {
-  char prefix[PATH_MAX];
-  size_t plen = 0;
+  char buf[PATH_MAX];
   const char *p = path;
-  _cleanup_close_ int cur = -1;
+  size_t len;
 
-  cur = sys_openat2 (rootfd, ".", O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT);
-  if (cur < 0)
-    return vs_fail (err, errno, "open container root");
-
-  while (*p)
-    {
-      const char *end;
-      size_t clen;
-      char comp[NAME_MAX + 1];
-      bool last;
-      int nfd;
-
-      while (*p == '/')
-        p++;
-      if (*p == '\0')
-        break;
-      end = strchrnul (p, '/');
-      clen = (size_t) (end - p);
-      if (clen > NAME_MAX || plen + clen + 2 >= sizeof prefix)
-        return vs_fail (err, ENAMETOOLONG, "resolve `%s` inside the container root", path);
-      memcpy (comp, p, clen);
-      comp[clen] = '\0';
-      prefix[plen++] = '/';
-      memcpy (prefix + plen, comp, clen);
-      plen += clen;
-      prefix[plen] = '\0';
-      p = end;
-      while (*p == '/')
-        p++;
-      last = (*p == '\0');
-
-      nfd = sys_openat2 (rootfd, prefix + 1, O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-      if (nfd < 0 && errno == ENOENT && vs_is_plain_name (comp))
-        {
-          /* Create the missing component under the already-resolved parent:
-           * comp is one plain name, so this cannot leave the root. */
-          if (last && leaf_is_file)
-            {
-              int f = openat (cur, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-              if (f < 0 && errno != EEXIST)
-                return vs_fail (err, errno, "create file `%s` inside the container root", prefix);
-              if (f >= 0)
-                close (f);
-            }
-          else if (mkdirat (cur, comp, 0755) < 0 && errno != EEXIST)
-            return vs_fail (err, errno, "create directory `%s` inside the container root", prefix);
-          nfd = sys_openat2 (rootfd, prefix + 1, O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-        }
-      if (nfd < 0)
-        return vs_fail (err, errno, "resolve `%s` inside the container root", prefix);
-      close (cur);
-      cur = nfd;
-      if (!last)
-        {
-          struct stat st;
-          if (fstat (cur, &st) < 0)
-            return vs_fail (err, errno, "stat `%s` inside the container root", prefix);
-          if (!S_ISDIR (st.st_mode))
-            return vs_fail (err, ENOTDIR, "resolve `%s` inside the container root", prefix);
-        }
-    }
-  return TAKE_FD (cur);
+  while (*p == '/')
+    p++;
+  len = strlen (p);
+  while (len > 0 && p[len - 1] == '/')
+    len--;
+  if (len >= sizeof buf)
+    return vs_fail (err, ENAMETOOLONG, "resolve `%s` inside the container root", path);
+  memcpy (buf, p, len);
+  buf[len] = '\0';
+  return mkdir_in_root_at (rootfd, buf, leaf_is_file, 0, err);
 }
 
 int

@@ -217,38 +217,34 @@ cpuset_inherit (const char *dir)
     }
 }
 
+/* mkdir -p below an existing mount point; new cpuset folders get the
+ * parent's cpus and mems, without which no task could join them. */
 static int
-mkdir_cgroup (const char *dir, size_t base_len, bool cpuset, vs_error *err)
+mkdir_cgroup (char *dir, bool cpuset, int depth, vs_error *err)
 {
-  char buf[PATH_MAX];
-  size_t len = strlen (dir);
-  if (len >= sizeof buf)
-    return vs_fail (err, ENAMETOOLONG, "create cgroup `%s`", dir);
-  memcpy (buf, dir, len + 1);
-  /* Start below the mount point itself: it exists. */
-  for (char *p = buf + base_len + 1; ; p++)
+  if (mkdir (dir, 0755) < 0)
     {
-      if (*p == '/' || *p == '\0')
-        {
-          char saved = *p;
-          *p = '\0';
-          if (mkdir (buf, 0755) == 0)
-            {
-              if (cpuset)
-                cpuset_inherit (buf);
-            }
-          else if (errno != EEXIST)
-            return vs_fail (err, errno, "create cgroup `%s`", buf);
-          *p = saved;
-          if (saved == '\0')
-            break;
-        }
+      char *slash = strrchr (dir, '/');
+      int r;
+      if (errno == EEXIST)
+        return 0;
+      if (errno != ENOENT || slash == NULL || slash == dir || depth > 64)
+        return vs_fail (err, errno, "create cgroup `%s`", dir);
+      *slash = '\0';
+      r = mkdir_cgroup (dir, cpuset, depth + 1, err);
+      *slash = '/';
+      if (r < 0)
+        return r;
+      if (mkdir (dir, 0755) < 0 && errno != EEXIST)
+        return vs_fail (err, errno, "create cgroup `%s`", dir);
     }
+  if (cpuset)
+    cpuset_inherit (dir);
   return 0;
 }
 
 int
-rt_cgroup_prepare (json_t *doc, const char *cgroups_path, const char *id, vs_error *err)
+rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error *err)
 {
   struct rt_cgroup_hosts hosts;
   json_t *paths = json_array ();
@@ -268,20 +264,36 @@ rt_cgroup_prepare (json_t *doc, const char *cgroups_path, const char *id, vs_err
 
       if ((r = rt_cgroup_dir_for (h, cgroups_path, id, &dir, err)) < 0)
         break;
-      /* Record before creating: a failure below must still clean this up. */
       json_array_append_new (paths, json_string (dir));
       if (h->v2)
         json_object_set_new (doc, "cgroupV2Path", json_string (dir));
       if (!h->v2 && opts_contain_all (h->controllers, "freezer"))
         json_object_set_new (doc, "freezerPath", json_string (dir));
+      if (!h->v2 && opts_contain_all (h->controllers, "cpuset"))
+        json_object_set_new (doc, "cpusetPath", json_string (dir));
       if (h->v2 && hosts.layout == RT_CGROUP_V2)
         json_object_set_new (doc, "freezerPath", json_string (dir));
-      if ((r = mkdir_cgroup (dir, strlen (h->mountpoint), !h->v2 && opts_contain_all (h->controllers, "cpuset"),
-                             err)) < 0)
-        break;
     }
   rt_cgroup_hosts_free (&hosts);
   return r;
+}
+
+int
+rt_cgroup_make (json_t *doc, vs_error *err)
+{
+  const char *cpuset = json_string_value (json_object_get (doc, "cpusetPath"));
+  json_t *paths = json_object_get (doc, "cgroupPaths"), *p;
+  size_t i;
+
+  json_array_foreach (paths, i, p)
+    {
+      char dir[PATH_MAX];
+      int r;
+      snprintf (dir, sizeof dir, "%s", json_string_value (p));
+      if ((r = mkdir_cgroup (dir, cpuset && strcmp (cpuset, dir) == 0, 0, err)) < 0)
+        return r;
+    }
+  return 0;
 }
 
 static int
@@ -324,22 +336,28 @@ rt_cgroup_join_self (json_t *doc, bool skip_v2, vs_error *err)
 static int
 rmdir_cgroup (const char *dir, vs_error *err)
 {
-  DIR *d = opendir (dir);
-  if (d == NULL)
-    return errno == ENOENT ? 0 : vs_fail (err, errno, "open cgroup `%s`", dir);
-  for (struct dirent *de; (de = readdir (d)) != NULL;)
+  if (rmdir (dir) == 0 || errno == ENOENT)
+    return 0;
+  if (errno == ENOTEMPTY || errno == EEXIST)
     {
-      char sub[PATH_MAX];
-      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      snprintf (sub, sizeof sub, "%s/%s", dir, de->d_name);
-      if (rmdir_cgroup (sub, err) < 0)
+      /* sub-cgroups made inside the container go first */
+      DIR *d = opendir (dir);
+      if (d == NULL)
+        return errno == ENOENT ? 0 : vs_fail (err, errno, "open cgroup `%s`", dir);
+      for (struct dirent *de; (de = readdir (d)) != NULL;)
         {
-          closedir (d);
-          return -1;
+          char sub[PATH_MAX];
+          if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+            continue;
+          snprintf (sub, sizeof sub, "%s/%s", dir, de->d_name);
+          if (rmdir_cgroup (sub, err) < 0)
+            {
+              closedir (d);
+              return -1;
+            }
         }
+      closedir (d);
     }
-  closedir (d);
   for (int attempt = 0; attempt < 500; attempt++)
     {
       if (rmdir (dir) == 0 || errno == ENOENT)

@@ -38,9 +38,12 @@ void rt_cgroup_hosts_free (struct rt_cgroup_hosts *hosts);
 int rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path, const char *id,
                        char **ret, vs_error *err);
 
-/* Make the container's folders (recorded in doc before anything can fail:
- * cgroupPaths, freezerPath, cgroupV2Path, cgroupLayout). */
-int rt_cgroup_prepare (json_t *doc, const char *cgroups_path, const char *id, vs_error *err);
+/* Decide the container's folders and record them in doc (cgroupPaths,
+ * freezerPath, cgroupV2Path, cpusetPath, cgroupLayout); nothing is made yet,
+ * so the caller can save the plan before any folder exists. */
+int rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error *err);
+/* Make the planned folders. */
+int rt_cgroup_make (json_t *doc, vs_error *err);
 /* Move pid into every recorded folder through cgroup.procs (skip the v2 one
  * when the process was born there with CLONE_INTO_CGROUP). */
 int rt_cgroup_add_pid (json_t *doc, pid_t pid, bool skip_v2, vs_error *err);

@@ -326,7 +326,11 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
     json_object_set (saved, "poststop", json_object_get (hooks, "poststop"));
     json_object_set_new (s->st.doc, "hooks", saved);
   }
-  if ((r = rt_state_save (&s->st, err)) < 0)
+  /* The cgroup folders are planned and saved before any exists, so that a
+   * runtime killed from here on leaves a state that `delete --force` can
+   * clean completely. */
+  if ((r = rt_cgroup_plan (s->st.doc, s->cfg->cgroups_path, o->id, err)) < 0
+      || (r = rt_state_save (&s->st, err)) < 0 || (r = rt_cgroup_make (s->st.doc, err)) < 0)
     goto fail;
 
   /* Host-side fds the init needs, all opened before it exists. */
@@ -391,16 +395,9 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   if (need_stage1)
     clone_flags = 0;
 
-  /* cgroups: folders made now; the v2 one is joined at birth through
+  /* cgroups: the v2 folder is joined at birth through
    * clone3(CLONE_INTO_CGROUP), the v1 ones by the child itself (fast path),
    * or by us when a user namespace denies the child access to them. */
-  if ((r = rt_cgroup_prepare (s->st.doc, s->cfg->cgroups_path, o->id, err)) < 0)
-    {
-      rt_state_save (&s->st, err);
-      goto fail;
-    }
-  if ((r = rt_state_save (&s->st, err)) < 0)
-    goto fail;
   sp.state_doc = s->st.doc;
   sp.cgroup_self = rt_config_namespace (s->cfg, CLONE_NEWUSER) == NULL;
   child = -1;
@@ -481,6 +478,9 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   s->pidfd = (int) syscall (SYS_pidfd_open, s->pid, 0);
   json_object_set_new (s->st.doc, "pid", json_integer (s->pid));
   json_object_set_new (s->st.doc, "pidStartTime", json_integer ((json_int_t) rt_proc_start_time (s->pid)));
+  /* From now on the status comes from the process; we hold the lock until
+   * the container is ready, so nobody sees it half made. */
+  json_object_del (s->st.doc, "creating");
   if ((r = rt_state_save (&s->st, err)) < 0)
     goto fail;
   if (!sp.cgroup_self && (r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0)
@@ -534,7 +534,6 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
       if (m.type == RT_SYNC_READY)
         break;
     }
-  json_object_del (s->st.doc, "creating");
   for (size_t i = 0; i < s->cfg->n_namespaces; i++)
     if (ns_fds[i] >= 0)
       close (ns_fds[i]);
@@ -585,7 +584,7 @@ rt_container_create (const struct rt_create_opts *o, vs_error *err)
   if ((r = spawn (o, RT_SPAWN_CREATE, &s, err)) < 0)
     return r;
   if ((o->pid_file && (r = write_pid_file (o->pid_file, s.pid, err)) < 0)
-      || (r = rt_state_save (&s.st, err)) < 0 || (r = release (&s, RT_SYNC_RELEASE, err)) < 0)
+      || (r = release (&s, RT_SYNC_RELEASE, err)) < 0)
     {
       spawned_abort (&s);
       return r;
@@ -713,7 +712,7 @@ rt_container_run (const struct rt_create_opts *o, int *ret_status, vs_error *err
 
   if ((r = spawn (o, RT_SPAWN_RUN, &s, err)) < 0)
     goto out;
-  if ((o->pid_file && (r = write_pid_file (o->pid_file, s.pid, err)) < 0) || (r = rt_state_save (&s.st, err)) < 0
+  if ((o->pid_file && (r = write_pid_file (o->pid_file, s.pid, err)) < 0)
       || (r = release (&s, RT_SYNC_START, err)) < 0)
     {
       spawned_abort (&s);

@@ -31,6 +31,15 @@ mnt_opts() { awk -v mp="$2" '$5 == mp { print $6 }' <<<"$1" | tail -n1; }
 
 host_ns() { readlink "/proc/$$/ns/$1"; }
 
+# `rt create` with the container's stdio on a file: a created container
+# keeps its stdio open, so `run rt create` alone would wait for it forever.
+rt_create() {
+  local rc=0
+  rt create "$@" >"$TEST_TMP/create.log" 2>&1 </dev/null || rc=$?
+  cat "$TEST_TMP/create.log"
+  return "$rc"
+}
+
 setup_file() {
   cc -O2 -Wall -Wextra -Werror -o "$BATS_FILE_TMPDIR/recvtty" "$BATS_TEST_DIRNAME/../helpers/recvtty.c"
 }
@@ -155,7 +164,7 @@ teardown() {
 
 @test "join the network namespace of another container through /proc/PID/ns/net" {
   make_bundle '.process.args=["sleep","100"]'
-  run rt create --bundle "$BUNDLE" first
+  run rt_create --bundle "$BUNDLE" first
   [ "$status" -eq 0 ]
   local pid want
   pid=$(rt state first | jq -r .pid)
@@ -182,7 +191,7 @@ teardown() {
     | .linux.namespaces += [{"type":"user"}]
     | .linux.uidMappings=[{"containerID":0,"hostID":100000,"size":65536}]
     | .linux.gidMappings=[{"containerID":0,"hostID":100000,"size":65536}]'
-  run rt create --bundle "$BUNDLE" c1
+  run rt_create --bundle "$BUNDLE" c1
   echo "$output"
   [ "$status" -eq 0 ]
   local pid
@@ -628,7 +637,7 @@ capmask() {
 
 @test "annotations show up in state" {
   make_bundle '.process.args=["true"] | .annotations={"org.example.vtest":"some value","other":"x"}'
-  run rt create --bundle "$BUNDLE" c1
+  run rt_create --bundle "$BUNDLE" c1
   [ "$status" -eq 0 ]
   run rt state c1
   [ "$status" -eq 0 ]
@@ -660,7 +669,7 @@ hook_json() {
     --argjson a "$(hook_json prestart)" --argjson b "$(hook_json createRuntime)" \
     --argjson c "$(hook_json createContainer)" --argjson d "$(hook_json startContainer 'sleep 0.5;')" \
     --argjson e "$(hook_json poststart)" --argjson f "$(hook_json poststop)"
-  run rt create --bundle "$BUNDLE" hooked
+  run rt_create --bundle "$BUNDLE" hooked
   echo "$output"
   [ "$status" -eq 0 ]
   local pid
@@ -704,7 +713,7 @@ hook_json() {
 @test "hooks: a failing createRuntime hook makes create fail and leaves nothing" {
   make_bundle '.process.args=["true"]
     | .hooks.createRuntime=[{"path":"/bin/sh","args":["sh","-c","exit 3"]}]'
-  run rt create --bundle "$BUNDLE" failing
+  run rt_create --bundle "$BUNDLE" failing
   echo "$output"
   [ "$status" -ne 0 ]
   [[ "$output" == *createRuntime* ]]
@@ -717,7 +726,7 @@ hook_json() {
   make_bundle '.process.args=["true"]
     | .hooks.createRuntime=[{"path":"/bin/sleep","args":["sleep","37.25"],"timeout":1}]'
   local t0=$SECONDS
-  run rt create --bundle "$BUNDLE" slow
+  run rt_create --bundle "$BUNDLE" slow
   echo "$output"
   [ "$status" -ne 0 ]
   [ $((SECONDS - t0)) -lt 15 ]
