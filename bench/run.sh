@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# make bench — vessel-runtime side by side with runc and crun on one bundle.
+#
+# The same busybox bundle and config.json serve all three runtimes (ociVersion
+# 1.0.2, which crun 1.8 accepts).  crun refuses this machine's hybrid cgroup
+# layout, so its comparison runs inside `unshare -m` with the near-empty
+# cgroup2 at /sys/fs/cgroup/unified unmounted — and vessel-runtime and runc
+# run in that same environment for that table.  Not a test: nothing asserts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VR="$PWD/build/vessel-runtime"
+RUNS=${BENCH_RUNS:-60}
+for t in hyperfine jq runc; do command -v $t >/dev/null || { echo "bench: $t missing (scripts/install-deps)"; exit 1; }; done
+
+work=$(mktemp -d /tmp/vessel-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+bundle="$work/bundle"
+mkdir -p "$bundle/rootfs/bin"
+cp /bin/busybox "$bundle/rootfs/bin/busybox"
+ln -s busybox "$bundle/rootfs/bin/true"
+ln -s busybox "$bundle/rootfs/bin/sh"
+"$VR" spec --bundle "$bundle"
+jq '.ociVersion="1.0.2" | .process.terminal=false | .process.args=["/bin/true"]' "$bundle/config.json" >"$work/c" && mv "$work/c" "$bundle/config.json"
+
+median() { jq -r ".results[$1].median * 1000" "$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+cmd() { # runtime state-root id
+  echo "$1 --root $work/$2 run --bundle $bundle $3"
+}
+
+echo "== run of /bin/true (hyperfine, $RUNS runs, medians) =="
+hyperfine -N -w 5 -r "$RUNS" --export-json "$work/a.json" \
+  -n vessel-runtime "$(cmd "$VR" vr a)" -n runc "$(cmd runc runc a)" >/dev/null
+v=$(median 0 "$work/a.json"); r=$(median 1 "$work/a.json")
+printf '  hybrid host:      vessel-runtime %.2f ms   runc %.2f ms   ratio %s x runc\n' "$v" "$r" "$(ratio "$v" "$r")"
+
+if command -v crun >/dev/null; then
+  unshare -m --propagation private bash -c "
+    umount /sys/fs/cgroup/unified 2>/dev/null || true
+    hyperfine -N -w 5 -r $RUNS --export-json '$work/b.json' \
+      -n vessel-runtime '$(cmd "$VR" vr b)' -n crun '$(cmd crun crun b)' -n runc '$(cmd runc runc b)' >/dev/null"
+  v=$(median 0 "$work/b.json"); c=$(median 1 "$work/b.json"); r=$(median 2 "$work/b.json")
+  printf '  v1 (no unified):  vessel-runtime %.2f ms   crun %.2f ms   runc %.2f ms   ratio %s x crun, %s x runc\n' \
+    "$v" "$c" "$r" "$(ratio "$v" "$c")" "$(ratio "$v" "$r")"
+fi
+
+echo "== peak RSS of the runtime process (KiB, run of /bin/true) =="
+rss() { # prints max RSS in KiB of the command, via getrusage of the child
+  python3 - "$@" <<'PY' 2>/dev/null || echo "?"
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=False, stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+}
+vr_rss=$(rss $(cmd "$VR" vr r)); runc_rss=$(rss $(cmd runc runc r))
+line="  vessel-runtime $vr_rss   runc $runc_rss"
+if command -v crun >/dev/null; then
+  crun_rss=$(unshare -m --propagation private bash -c "umount /sys/fs/cgroup/unified 2>/dev/null; $(declare -f rss); rss $(cmd crun crun r)")
+  line="$line   crun $crun_rss"
+fi
+echo "$line"
+
+echo "== binary size (bytes, with the shared libraries each one loads from outside libc) =="
+size_of() { # binary + its non-libc shared libraries
+  local total; total=$(stat -L -c %s "$1")
+  for lib in $(ldd "$1" 2>/dev/null | awk '/=>/ {print $3}' | grep -v -E 'libc\.so|ld-linux|libm\.so|libpthread|libdl\.so'); do
+    total=$((total + $(stat -L -c %s "$lib")))
+  done
+  echo "$(stat -L -c %s "$1") (with libs $total)"
+}
+echo "  vessel-runtime $(size_of "$VR")"
+echo "  runc           $(size_of "$(command -v runc)")"
+command -v crun >/dev/null && echo "  crun           $(size_of "$(command -v crun)")"
