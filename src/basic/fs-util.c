@@ -93,9 +93,22 @@ vs_write_file_atomic_at (int dirfd, const char *name, const void *data, size_t l
 
   if ((size_t) snprintf (tmp, sizeof tmp, "%s.tmp", name) >= sizeof tmp)
     return vs_fail (err, ENAMETOOLONG, "write `%s`", name);
-  r = vs_write_file_at (dirfd, tmp, data, len, mode, err);
+  /* The temporary name is created exclusively and never followed: a
+   * planted "name.tmp" symlink cannot redirect the write. */
+  _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0 && errno == EEXIST)
+    {
+      unlinkat (dirfd, tmp, 0);
+      fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    }
+  if (fd < 0)
+    return vs_fail (err, errno, "create `%s`", tmp);
+  r = vs_write_all (fd, data, len);
   if (r < 0)
-    return r;
+    {
+      unlinkat (dirfd, tmp, 0);
+      return vs_fail (err, -r, "write `%s`", tmp);
+    }
   if (renameat (dirfd, tmp, dirfd, name) < 0)
     {
       r = vs_fail (err, errno, "rename `%s` to `%s`", tmp, name);

@@ -56,7 +56,7 @@ opts_contain_all (const char *opts, const char *want)
   return true;
 }
 
-struct cg_mount { char *mountpoint, *superopts; bool v2; };
+struct cg_mount { char *mountpoint, *superopts, *root; bool v2; };
 
 static int
 read_mounts (const char *mountinfo, struct cg_mount **ret, size_t *ret_n, vs_error *err)
@@ -89,13 +89,15 @@ read_mounts (const char *mountinfo, struct cg_mount **ret, size_t *ret_n, vs_err
         continue;
       if (strcmp (fstype, "cgroup") != 0 && strcmp (fstype, "cgroup2") != 0)
         continue;
-      (void) fields[3]; /* root: "/" on the host, "/../.." inside a cgroup namespace */
       struct cg_mount *nm = realloc (mounts, (n + 1) * sizeof *nm);
       if (nm == NULL)
         break;
       mounts = nm;
       mounts[n].mountpoint = strdup (fields[4]);
       mounts[n].superopts = strdup (superopts);
+      /* root: "/" on the host, a sub-cgroup when a nested engine bound one
+       * in, "/.." paths inside a cgroup namespace */
+      mounts[n].root = strdup (fields[3]);
       mounts[n].v2 = strcmp (fstype, "cgroup2") == 0;
       n++;
     }
@@ -142,7 +144,16 @@ rt_cgroup_detect_from (const char *mountinfo, const char *self_cgroup, struct rt
           struct rt_cgroup_hier *h = &ret->h[ret->n++];
           h->mountpoint = TAKE_PTR (mounts[i].mountpoint);
           h->controllers = strdup (ctrls);
-          h->own_path = strdup (path);
+          {
+            /* /proc/self/cgroup paths are from the hierarchy's root; the
+             * mount shows the subtree at mounts[i].root. */
+            const char *root = mounts[i].root ? mounts[i].root : "/";
+            size_t rl = strlen (root);
+            if (rl > 1 && strncmp (path, root, rl) == 0 && (path[rl] == '/' || path[rl] == '\0'))
+              h->own_path = strdup (path[rl] ? path + rl : "/");
+            else
+              h->own_path = strdup (path);
+          }
           h->v2 = v2;
           if (v2)
             have_v2 = true;
@@ -164,6 +175,7 @@ out:
     {
       free (mounts[i].mountpoint);
       free (mounts[i].superopts);
+      free (mounts[i].root);
     }
   free (mounts);
   return r;

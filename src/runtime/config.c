@@ -768,6 +768,67 @@ parse_linux (struct rt_config *cfg, json_t *l, vs_error *err)
   return 0;
 }
 
+/* jansson integers are int64, but the spec types some fields (rlimits) as
+ * uint64, and Go tools write RLIM_INFINITY as 18446744073709551615.  Rewrite
+ * every integer literal in (INT64_MAX, UINT64_MAX] as the int64 with the same
+ * bits; uint64 fields read it back unchanged, signed ones reject it. */
+static char *
+uint64_as_int64 (const char *text, size_t len)
+{
+  char *out = malloc (len * 2 + 1);
+  size_t o = 0;
+  bool in_str = false;
+
+  if (out == NULL)
+    return NULL;
+  for (size_t i = 0; i < len;)
+    {
+      char c = text[i];
+      if (in_str)
+        {
+          out[o++] = c;
+          if (c == '\\' && i + 1 < len)
+            out[o++] = text[++i];
+          else if (c == '"')
+            in_str = false;
+          i++;
+          continue;
+        }
+      if (c == '"')
+        in_str = true;
+      if (c >= '0' && c <= '9' && (i == 0 || strchr ("-.eE+0123456789", text[i - 1]) == NULL))
+        {
+          size_t j = i;
+          while (j < len && text[j] >= '0' && text[j] <= '9')
+            j++;
+          if (j - i >= 19 && j - i <= 20 && (j >= len || strchr (".eE", text[j]) == NULL))
+            {
+              char num[24];
+              unsigned long long v;
+              char *end;
+              memcpy (num, text + i, j - i);
+              num[j - i] = '\0';
+              errno = 0;
+              v = strtoull (num, &end, 10);
+              if (errno == 0 && v > (unsigned long long) INT64_MAX)
+                {
+                  o += (size_t) sprintf (out + o, "%lld", (long long) v);
+                  i = j;
+                  continue;
+                }
+            }
+          memcpy (out + o, text + i, j - i);
+          o += j - i;
+          i = j;
+          continue;
+        }
+      out[o++] = c;
+      i++;
+    }
+  out[o] = '\0';
+  return out;
+}
+
 int
 rt_config_parse (const char *text, size_t len, const char *bundle, struct rt_config **ret, vs_error *err)
 {
@@ -780,6 +841,12 @@ rt_config_parse (const char *text, size_t len, const char *bundle, struct rt_con
   if (cfg == NULL)
     return vs_fail (err, ENOMEM, "config.json");
   cfg->json = json_loadb (text, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (cfg->json == NULL && strstr (jerr.text, "too big integer"))
+    {
+      _cleanup_free_ char *copy = uint64_as_int64 (text, len);
+      if (copy)
+        cfg->json = json_loadb (copy, strlen (copy), JSON_REJECT_DUPLICATES, &jerr);
+    }
   if (cfg->json == NULL)
     {
       rt_config_free (cfg);

@@ -70,7 +70,7 @@ rt_signal_parse (const char *s)
       if (s[5] != '\0')
         {
           off = strtol (s + 5, &end, 10);
-          if (*end != '\0')
+          if (*end != '\0' || off < -64 || off > 64)
             return -1;
         }
       n = min ? SIGRTMIN + off : SIGRTMAX + off;
