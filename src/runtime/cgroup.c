@@ -291,9 +291,10 @@ rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error 
 }
 
 int
-rt_cgroup_make (json_t *doc, vs_error *err)
+rt_cgroup_make (json_t *doc, bool v2, vs_error *err)
 {
   const char *cpuset = json_string_value (json_object_get (doc, "cpusetPath"));
+  const char *v2path = json_string_value (json_object_get (doc, "cgroupV2Path"));
   json_t *paths = json_object_get (doc, "cgroupPaths"), *p;
   size_t i;
 
@@ -301,6 +302,8 @@ rt_cgroup_make (json_t *doc, vs_error *err)
     {
       char dir[PATH_MAX];
       int r;
+      if (v2 != (v2path && strcmp (v2path, json_string_value (p)) == 0))
+        continue;
       snprintf (dir, sizeof dir, "%s", json_string_value (p));
       if ((r = mkdir_cgroup (dir, cpuset && strcmp (cpuset, dir) == 0, 0, err)) < 0)
         return r;

@@ -42,8 +42,8 @@ int rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path,
  * freezerPath, cgroupV2Path, cpusetPath, cgroupLayout); nothing is made yet,
  * so the caller can save the plan before any folder exists. */
 int rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error *err);
-/* Make the planned folders. */
-int rt_cgroup_make (json_t *doc, vs_error *err);
+/* Make the planned folders: the cgroup2 one (v2 true) or all the others. */
+int rt_cgroup_make (json_t *doc, bool v2, vs_error *err);
 /* Move pid into every recorded folder through cgroup.procs (skip the v2 one
  * when the process was born there with CLONE_INTO_CGROUP). */
 int rt_cgroup_add_pid (json_t *doc, pid_t pid, bool skip_v2, vs_error *err);

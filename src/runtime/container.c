@@ -330,7 +330,7 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
    * runtime killed from here on leaves a state that `delete --force` can
    * clean completely. */
   if ((r = rt_cgroup_plan (s->st.doc, s->cfg->cgroups_path, o->id, err)) < 0
-      || (r = rt_state_save (&s->st, err)) < 0 || (r = rt_cgroup_make (s->st.doc, err)) < 0)
+      || (r = rt_state_save (&s->st, err)) < 0 || (r = rt_cgroup_make (s->st.doc, true, err)) < 0)
     goto fail;
 
   /* Host-side fds the init needs, all opened before it exists. */
@@ -483,8 +483,6 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   json_object_del (s->st.doc, "creating");
   if ((r = rt_state_save (&s->st, err)) < 0)
     goto fail;
-  if (!sp.cgroup_self && (r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0)
-    goto fail;
   if (s->cfg->process->has_oom_score_adj)
     {
       char path[64], val[16];
@@ -497,6 +495,11 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
         }
     }
   rt_sync_send (s->sync_fd, RT_SYNC_GO, s->pid, NULL);
+  /* The child builds its rootfs meanwhile; it joins when it reads CGROUPS. */
+  if ((r = rt_cgroup_make (s->st.doc, false, err)) < 0
+      || (!sp.cgroup_self && (r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0))
+    goto fail;
+  rt_sync_send (s->sync_fd, RT_SYNC_CGROUPS, 0, NULL);
 
   for (;;)
     {

@@ -183,6 +183,24 @@ stage1 (struct rt_spawn *sp, pid_t *ret_child, vs_error *err)
   return 0;
 }
 
+int
+rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err)
+{
+  struct rt_sync_msg m;
+  int r;
+
+  if (sp->cgroup_joined)
+    return 0;
+  if ((r = expect (sp, RT_SYNC_CGROUPS, &m, err)) < 0)
+    return r;
+  if (sp->cgroup_self && (r = rt_cgroup_join_self (sp->state_doc, sp->cgroup_skip_v2, err)) < 0)
+    return r;
+  if (ns_is_new (sp->cfg, sp, CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    return vs_fail (err, errno, "create cgroup namespace");
+  sp->cgroup_joined = true;
+  return 0;
+}
+
 /* Everything the init does before it waits for start. */
 static int
 init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
@@ -196,17 +214,13 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   if ((r = expect (sp, RT_SYNC_GO, &m, err)) < 0)
     return r;
   sp->host_pid = m.value;
-  if (sp->cgroup_self && (r = rt_cgroup_join_self (sp->state_doc, sp->cgroup_skip_v2, err)) < 0)
-    return r;
   if (rt_config_namespace (cfg, CLONE_NEWUSER) && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
     return vs_fail (err, errno, "become root in the user namespace");
-  if (ns_is_new (cfg, sp, CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
-    return vs_fail (err, errno, "create cgroup namespace");
   if (setsid () < 0)
     return vs_fail (err, errno, "setsid");
   umask (0);
 
-  if ((r = rt_rootfs_setup (sp, &rootfd, err)) < 0)
+  if ((r = rt_rootfs_setup (sp, &rootfd, err)) < 0 || (r = rt_init_join_cgroups (sp, err)) < 0)
     return r;
   if (cfg->process->terminal && (r = rt_terminal_setup (sp, rootfd, err)) < 0)
     return r;

@@ -125,6 +125,8 @@ mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const c
   char p[64];
   int r;
 
+  if ((r = rt_init_join_cgroups (sp, err)) < 0)
+    return r;
   if ((r = rt_cgroup_detect (&hosts, err)) < 0)
     return vs_wrap (err, r, "%s", what);
   target = vs_mkdir_in_root (rootfd, m->destination, false, err);

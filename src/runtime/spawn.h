@@ -6,12 +6,17 @@
  *
  *   child → parent                 parent → child
  *   [PID, NEED_MAPS]  (stage-1 only) [MAPS_DONE]
- *                                    GO (cgroup entered, maps written; value = host pid)
+ *                                    GO (maps written; value = host pid)
+ *                                    CGROUPS (folders made, or pid moved in)
  *   HOOKS  (mounts done)             HOOKS_DONE (prestart + createRuntime ran)
  *   [PTY with the master fd]  (run in the foreground with a terminal)
  *   READY  (process prepared)        RELEASE (create) or START (run)
  *   ACK    (no longer dies with us)
  *   ERROR "message"  at any point: the child then exits.
+ *
+ * The child reads CGROUPS only when it needs to be in its cgroups (before
+ * a cgroup mount, or after the last mount), so the parent makes the cgroup
+ * folders while the child builds its root filesystem.
  *
  * In create mode the child then blocks on exec.fifo until `start`. */
 #pragma once
@@ -24,6 +29,7 @@
 enum rt_sync_type
 {
   RT_SYNC_GO = 1,
+  RT_SYNC_CGROUPS,
   RT_SYNC_MAPS_DONE,
   RT_SYNC_HOOKS_DONE,
   RT_SYNC_RELEASE,
@@ -65,6 +71,7 @@ struct rt_spawn
   json_t *state_doc;  /* cgroup folders to join (read-only copy in the child) */
   bool cgroup_self;   /* the child moves itself into its cgroups */
   bool cgroup_skip_v2; /* born in the v2 cgroup already (CLONE_INTO_CGROUP) */
+  bool cgroup_joined;  /* the child is in its cgroups (and cgroup namespace) */
   pid_t host_pid;     /* the init's pid on the host, learnt from GO */
 };
 
@@ -77,6 +84,8 @@ int rt_sync_recv (int fd, struct rt_sync_msg *m, int *ret_fd);
 _Noreturn void rt_init_main (struct rt_spawn *sp, bool stage1);
 
 /* Pieces of the child, in the order init.c calls them. */
+/* Wait for CGROUPS, join the cgroups, make the cgroup namespace: once. */
+int rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err);
 int rt_rootfs_setup (struct rt_spawn *sp, int *ret_rootfd, vs_error *err);
 int rt_terminal_setup (struct rt_spawn *sp, int rootfd, vs_error *err);
 int rt_rootfs_pivot (struct rt_spawn *sp, int rootfd, vs_error *err);
