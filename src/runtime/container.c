@@ -620,7 +620,6 @@ wait_foreground (struct spawned *s, const sigset_t *mask)
       struct termios t = saved;
       struct winsize ws;
       cfmakeraw (&t);
-      t.c_oflag |= OPOST; /* keep our own output sane */
       tcsetattr (STDIN_FILENO, TCSANOW, &t);
       raw = true;
       if (ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
