@@ -32,6 +32,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "hooks.h"
+#include "seccomp.h"
 #include "spawn.h"
 #include "state.h"
 
@@ -277,7 +278,8 @@ static int
 spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *s, vs_error *err)
 {
   struct rt_spawn sp = { .id = o->id, .mode = mode, .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds,
-                         .sync_fd = -1, .parent_sync_fd = -1, .fifo_fd = -1, .console_fd = -1 };
+                         .sync_fd = -1, .parent_sync_fd = -1, .fifo_fd = -1, .console_fd = -1,
+                         .seccomp_listener_fd = -1 };
   int ns_fds[16];
   int sv[2] = { -1, -1 };
   bool need_stage1 = false;
@@ -368,6 +370,24 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
           goto fail;
         }
     }
+  {
+    json_t *sc = json_object_get (json_object_get (s->cfg->json, "linux"), "seccomp");
+    const char *listener = json_string_value (json_object_get (sc, "listenerPath"));
+    if (listener && *listener && rt_seccomp_wants_listener (sc))
+      {
+        sp.seccomp_listener_fd = vs_unix_connect (listener);
+        if (sp.seccomp_listener_fd < 0)
+          {
+            r = vs_fail (err, -sp.seccomp_listener_fd, "config.json: linux.seccomp.listenerPath `%s`", listener);
+            goto fail;
+          }
+      }
+    else if (rt_seccomp_wants_listener (sc))
+      {
+        r = vs_fail (err, 0, "config.json: linux.seccomp: SCMP_ACT_NOTIFY needs listenerPath");
+        goto fail;
+      }
+  }
   if ((r = open_namespaces (s->cfg, ns_fds, err)) < 0)
     goto fail;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -544,6 +564,8 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
     close (sp.fifo_fd);
   if (sp.console_fd >= 0)
     close (sp.console_fd);
+  if (sp.seccomp_listener_fd >= 0)
+    close (sp.seccomp_listener_fd);
   return 0;
 
 fail:
@@ -554,6 +576,8 @@ fail:
     close (sp.fifo_fd);
   if (sp.console_fd >= 0)
     close (sp.console_fd);
+  if (sp.seccomp_listener_fd >= 0)
+    close (sp.seccomp_listener_fd);
   if (sv[0] >= 0)
     close (sv[0]);
   if (sv[1] >= 0)

@@ -25,6 +25,7 @@
 #include "../basic/fs-util.h"
 #include "cgroup.h"
 #include "hooks.h"
+#include "seccomp.h"
 
 int
 rt_sync_send (int fd, int type, int value, const char *text)
@@ -201,6 +202,32 @@ rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err)
   return 0;
 }
 
+static int
+load_seccomp (struct rt_spawn *sp, vs_error *err)
+{
+  _cleanup_free_ char *state = NULL;
+  int r;
+  if (sp->seccomp_listener_fd >= 0)
+    {
+      json_t *st = json_pack ("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", sp->cfg->oci_version, "id", sp->id, "status",
+                              "creating", "pid", (int) sp->host_pid, "bundle", sp->bundle);
+      json_t *msg = json_pack ("{s:s, s:[s], s:i, s:s, s:o}", "ociVersion", sp->cfg->oci_version, "fds", "seccompFd",
+                               "pid", (int) sp->host_pid, "metadata",
+                               json_string_value (json_object_get (json_object_get (json_object_get (sp->cfg->json,
+                                                                                                   "linux"),
+                                                                                    "seccomp"),
+                                                                   "listenerMetadata"))
+                                 ?: "",
+                               "state", st);
+      state = msg ? json_dumps (msg, JSON_COMPACT) : NULL;
+      json_decref (msg);
+    }
+  r = rt_seccomp_load (sp->seccomp, sp->seccomp_listener_fd, state ?: "{}", err);
+  seccomp_release (sp->seccomp);
+  sp->seccomp = NULL;
+  return r;
+}
+
 /* Everything the init does before it waits for start. */
 static int
 init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
@@ -242,6 +269,13 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   if ((r = rt_rootfs_finish (sp, err)) < 0)
     return r;
   if ((r = rt_process_resolve (cfg->process, ret_exe, err)) < 0)
+    return r;
+  if ((r = rt_seccomp_build (json_object_get (json_object_get (cfg->json, "linux"), "seccomp"),
+                             (scmp_filter_ctx *) &sp->seccomp, err)) < 0)
+    return r;
+  /* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we
+   * still have it; it then also covers the rest of the setup, as in runc. */
+  if (sp->seccomp && !cfg->process->no_new_privileges && (r = load_seccomp (sp, err)) < 0)
     return r;
   return rt_process_finalize (cfg, err);
 }
@@ -304,6 +338,9 @@ init_child (struct rt_spawn *sp)
       vs_fail (&err, errno, "close_range");
       init_fail (sp, &err, 1);
     }
+  /* With no_new_privs the filter goes last, so it need not allow our setup. */
+  if (sp->seccomp && load_seccomp (sp, &err) < 0)
+    init_fail (sp, &err, 1);
   execve (exe, cfg->process->args, cfg->process->env);
   r = errno;
   vs_fail (&err, r, "exec `%s`", cfg->process->args[0]);

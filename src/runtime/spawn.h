@@ -73,6 +73,8 @@ struct rt_spawn
   bool cgroup_skip_v2; /* born in the v2 cgroup already (CLONE_INTO_CGROUP) */
   bool cgroup_joined;  /* the child is in its cgroups (and cgroup namespace) */
   pid_t host_pid;     /* the init's pid on the host, learnt from GO */
+  int seccomp_listener_fd; /* connected linux.seccomp.listenerPath, or -1 */
+  void *seccomp;      /* scmp_filter_ctx built in the child, or NULL */
 };
 
 int rt_sync_send (int fd, int type, int value, const char *text);

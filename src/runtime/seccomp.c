@@ -1,0 +1,274 @@
+/* seccomp.c — OCI seccomp profile → libseccomp filter. */
+#include "seccomp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../basic/cleanup.h"
+#include "../basic/log.h"
+#include "../basic/unix-fd.h"
+
+const char *const rt_seccomp_actions[] = {
+  "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
+  "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL,
+};
+const char *const rt_seccomp_operators[] = {
+  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
+};
+const char *const rt_seccomp_archs[] = {
+  "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",
+  "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+  "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+  "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", NULL,
+};
+const char *const rt_seccomp_flags[] = {
+  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL,
+};
+
+static int
+parse_action (const char *name, json_t *errno_ret, const char *field, uint32_t *ret, vs_error *err)
+{
+  uint32_t code = EPERM;
+  if (errno_ret && json_is_integer (errno_ret))
+    code = (uint32_t) json_integer_value (errno_ret);
+  else if (errno_ret && !json_is_null (errno_ret))
+    return vs_fail (err, 0, "config.json: %s: errnoRet must be an integer", field);
+  if (strcmp (name, "SCMP_ACT_ALLOW") == 0)
+    *ret = SCMP_ACT_ALLOW;
+  else if (strcmp (name, "SCMP_ACT_KILL") == 0 || strcmp (name, "SCMP_ACT_KILL_THREAD") == 0)
+    *ret = SCMP_ACT_KILL_THREAD;
+  else if (strcmp (name, "SCMP_ACT_KILL_PROCESS") == 0)
+    *ret = SCMP_ACT_KILL_PROCESS;
+  else if (strcmp (name, "SCMP_ACT_TRAP") == 0)
+    *ret = SCMP_ACT_TRAP;
+  else if (strcmp (name, "SCMP_ACT_ERRNO") == 0)
+    *ret = SCMP_ACT_ERRNO (code);
+  else if (strcmp (name, "SCMP_ACT_TRACE") == 0)
+    *ret = SCMP_ACT_TRACE (code);
+  else if (strcmp (name, "SCMP_ACT_LOG") == 0)
+    *ret = SCMP_ACT_LOG;
+  else if (strcmp (name, "SCMP_ACT_NOTIFY") == 0)
+    *ret = SCMP_ACT_NOTIFY;
+  else
+    return vs_fail (err, 0, "config.json: %s: unknown seccomp action `%s`", field, name);
+  return 0;
+}
+
+static int
+parse_op (const char *name, enum scmp_compare *ret)
+{
+  static const struct { const char *n; enum scmp_compare op; } ops[] = {
+    { "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT }, { "SCMP_CMP_LE", SCMP_CMP_LE },
+    { "SCMP_CMP_EQ", SCMP_CMP_EQ }, { "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+    { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (ops); i++)
+    if (strcmp (ops[i].n, name) == 0)
+      {
+        *ret = ops[i].op;
+        return 0;
+      }
+  return -1;
+}
+
+static uint32_t
+arch_token (const char *name)
+{
+  char buf[64];
+  size_t i;
+  if (strncmp (name, "SCMP_ARCH_", 10) == 0)
+    name += 10;
+  for (i = 0; name[i] && i < sizeof buf - 1; i++)
+    buf[i] = (char) ((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
+  buf[i] = '\0';
+  return seccomp_arch_resolve_name (buf);
+}
+
+/* Add one syscall rule; conditions on a repeated argument index become
+ * separate rules (OR), as runc does, otherwise one rule (AND). */
+static int
+add_rule (scmp_filter_ctx ctx, uint32_t action, int nr, json_t *args, const char *field, vs_error *err)
+{
+  struct scmp_arg_cmp cmps[6];
+  size_t n = 0, i;
+  bool repeated = false;
+  unsigned int seen = 0;
+  json_t *a;
+  int r;
+
+  if (args && !json_is_null (args) && !json_is_array (args))
+    return vs_fail (err, 0, "config.json: %s.args: expected an array", field);
+  json_array_foreach (args, i, a)
+    {
+      json_t *idx = json_object_get (a, "index"), *val = json_object_get (a, "value"),
+             *val2 = json_object_get (a, "valueTwo"), *op = json_object_get (a, "op");
+      enum scmp_compare cmp;
+      if (n >= ARRAY_SIZE (cmps))
+        return vs_fail (err, 0, "config.json: %s.args: at most 6 conditions", field);
+      if (!json_is_integer (idx) || json_integer_value (idx) < 0 || json_integer_value (idx) > 5)
+        return vs_fail (err, 0, "config.json: %s.args[%zu].index: expected 0 to 5", field, i);
+      if (!json_is_string (op) || parse_op (json_string_value (op), &cmp) < 0)
+        return vs_fail (err, 0, "config.json: %s.args[%zu].op: unknown operator `%s`", field, i,
+                        json_is_string (op) ? json_string_value (op) : "(missing)");
+      if (seen & (1u << json_integer_value (idx)))
+        repeated = true;
+      seen |= 1u << json_integer_value (idx);
+      cmps[n++] = (struct scmp_arg_cmp){ .arg = (unsigned int) json_integer_value (idx), .op = cmp,
+                                         .datum_a = (scmp_datum_t) json_integer_value (val),
+                                         .datum_b = (scmp_datum_t) json_integer_value (val2) };
+    }
+  if (repeated)
+    {
+      for (i = 0; i < n; i++)
+        if ((r = seccomp_rule_add_exact_array (ctx, action, nr, 1, &cmps[i])) < 0
+            && (r = seccomp_rule_add_array (ctx, action, nr, 1, &cmps[i])) < 0)
+          return vs_fail (err, -r, "config.json: %s: add seccomp rule", field);
+      return 0;
+    }
+  r = seccomp_rule_add_exact_array (ctx, action, nr, (unsigned int) n, cmps);
+  if (r < 0)
+    r = seccomp_rule_add_array (ctx, action, nr, (unsigned int) n, cmps);
+  if (r < 0 && r != -EEXIST)
+    return vs_fail (err, -r, "config.json: %s: add seccomp rule", field);
+  return 0;
+}
+
+bool
+rt_seccomp_wants_listener (json_t *seccomp)
+{
+  json_t *rules = json_object_get (seccomp, "syscalls"), *rule;
+  size_t i;
+  const char *def = json_string_value (json_object_get (seccomp, "defaultAction"));
+  if (def && strcmp (def, "SCMP_ACT_NOTIFY") == 0)
+    return true;
+  json_array_foreach (rules, i, rule)
+    {
+      const char *a = json_string_value (json_object_get (rule, "action"));
+      if (a && strcmp (a, "SCMP_ACT_NOTIFY") == 0)
+        return true;
+    }
+  return false;
+}
+
+int
+rt_seccomp_build (json_t *sc, scmp_filter_ctx *ret, vs_error *err)
+{
+  scmp_filter_ctx ctx;
+  json_t *v, *rule;
+  uint32_t def;
+  size_t i;
+  int r;
+
+  *ret = NULL;
+  if (sc == NULL || json_is_null (sc))
+    return 0;
+  if (!json_is_object (sc))
+    return vs_fail (err, 0, "config.json: linux.seccomp: expected an object");
+  v = json_object_get (sc, "defaultAction");
+  if (!json_is_string (v))
+    return vs_fail (err, 0, "config.json: linux.seccomp.defaultAction: missing");
+  if ((r = parse_action (json_string_value (v), json_object_get (sc, "defaultErrnoRet"), "linux.seccomp.defaultAction",
+                         &def, err)) < 0)
+    return r;
+  ctx = seccomp_init (def);
+  if (ctx == NULL)
+    return vs_fail (err, ENOMEM, "seccomp_init");
+
+  json_array_foreach (json_object_get (sc, "architectures"), i, v)
+    {
+      uint32_t a = json_is_string (v) ? arch_token (json_string_value (v)) : 0;
+      if (a == 0)
+        {
+          r = vs_fail (err, 0, "config.json: linux.seccomp.architectures[%zu]: unknown architecture `%s`", i,
+                       json_is_string (v) ? json_string_value (v) : "?");
+          goto fail;
+        }
+      if ((r = seccomp_arch_add (ctx, a)) < 0 && r != -EEXIST)
+        {
+          r = vs_fail (err, -r, "config.json: linux.seccomp.architectures[%zu]: add `%s`", i, json_string_value (v));
+          goto fail;
+        }
+    }
+  json_array_foreach (json_object_get (sc, "flags"), i, v)
+    {
+      const char *f = json_string_value (v);
+      if (f && strcmp (f, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+        continue; /* the init is single-threaded */
+      if (f && strcmp (f, "SECCOMP_FILTER_FLAG_LOG") == 0)
+        r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_LOG, 1);
+      else if (f && strcmp (f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+        r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_SSB, 1);
+      else
+        {
+          r = vs_fail (err, 0, "config.json: linux.seccomp.flags[%zu]: unknown flag `%s`", i, f ? f : "?");
+          goto fail;
+        }
+      if (r < 0)
+        {
+          r = vs_fail (err, -r, "config.json: linux.seccomp.flags[%zu]: `%s` not supported here", i, f);
+          goto fail;
+        }
+    }
+  /* Rules matching the default action are redundant and libseccomp rejects them. */
+  json_array_foreach (json_object_get (sc, "syscalls"), i, rule)
+    {
+      char field[64];
+      uint32_t action;
+      json_t *names = json_object_get (rule, "names"), *name;
+      size_t k;
+      snprintf (field, sizeof field, "linux.seccomp.syscalls[%zu]", i);
+      v = json_object_get (rule, "action");
+      if (!json_is_string (v))
+        {
+          r = vs_fail (err, 0, "config.json: %s.action: missing", field);
+          goto fail;
+        }
+      if ((r = parse_action (json_string_value (v), json_object_get (rule, "errnoRet"), field, &action, err)) < 0)
+        goto fail;
+      if (action == def)
+        continue;
+      if (!json_is_array (names))
+        {
+          r = vs_fail (err, 0, "config.json: %s.names: expected an array of syscall names", field);
+          goto fail;
+        }
+      json_array_foreach (names, k, name)
+        {
+          int nr = json_is_string (name) ? seccomp_syscall_resolve_name (json_string_value (name)) : __NR_SCMP_ERROR;
+          if (nr == __NR_SCMP_ERROR)
+            {
+              vs_debug ("seccomp: syscall `%s` unknown to libseccomp, skipped",
+                        json_is_string (name) ? json_string_value (name) : "?");
+              continue;
+            }
+          if ((r = add_rule (ctx, action, nr, json_object_get (rule, "args"), field, err)) < 0)
+            goto fail;
+        }
+    }
+  *ret = ctx;
+  return 0;
+fail:
+  seccomp_release (ctx);
+  return r;
+}
+
+int
+rt_seccomp_load (scmp_filter_ctx ctx, int listener_fd, const char *state_json, vs_error *err)
+{
+  int r = seccomp_load (ctx);
+  if (r < 0)
+    return vs_fail (err, -r, "load the seccomp filter");
+  if (listener_fd >= 0)
+    {
+      int nfd = seccomp_notify_fd (ctx);
+      if (nfd < 0)
+        return vs_fail (err, -nfd, "linux.seccomp.listenerPath: get the notify fd");
+      r = vs_send_fd (listener_fd, nfd, state_json, strlen (state_json));
+      close (nfd);
+      if (r < 0)
+        return vs_fail (err, -r, "linux.seccomp.listenerPath: send the notify fd");
+    }
+  return 0;
+}
