@@ -267,7 +267,9 @@ rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error 
       json_decref (paths);
       return r;
     }
+  json_t *controllers = json_object ();
   json_object_set_new (doc, "cgroupPaths", paths);
+  json_object_set_new (doc, "cgroupControllers", controllers);
   json_object_set_new (doc, "cgroupLayout", json_integer (hosts.layout));
   for (size_t i = 0; i < hosts.n; i++)
     {
@@ -278,7 +280,17 @@ rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error 
         break;
       json_array_append_new (paths, json_string (dir));
       if (h->v2)
-        json_object_set_new (doc, "cgroupV2Path", json_string (dir));
+        {
+          json_object_set_new (doc, "cgroupV2Path", json_string (dir));
+          json_object_set_new (doc, "cgroupV2Mount", json_string (h->mountpoint));
+        }
+      else
+        {
+          char ctrls[256], *save = NULL;
+          snprintf (ctrls, sizeof ctrls, "%s", h->controllers);
+          for (char *c = strtok_r (ctrls, ",", &save); c; c = strtok_r (NULL, ",", &save))
+            json_object_set_new (controllers, c, json_string (dir));
+        }
       if (!h->v2 && opts_contain_all (h->controllers, "freezer"))
         json_object_set_new (doc, "freezerPath", json_string (dir));
       if (!h->v2 && opts_contain_all (h->controllers, "cpuset"))
@@ -288,6 +300,44 @@ rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error 
     }
   rt_cgroup_hosts_free (&hosts);
   return r;
+}
+
+/* v2: controllers must be enabled in every ancestor's subtree_control for
+ * the container's folder to have their files. */
+static int
+enable_v2_controllers (const char *mount, const char *dir, vs_error *err)
+{
+  _cleanup_free_ char *avail = NULL;
+  char path[PATH_MAX], want[512] = "";
+  size_t ml = strlen (mount), wl = 0;
+  char *save = NULL;
+
+  snprintf (path, sizeof path, "%s/cgroup.controllers", mount);
+  if (vs_read_file_at (AT_FDCWD, path, &avail, NULL, err) < 0)
+    return -1;
+  for (char *c = strtok_r (avail, " \n", &save); c; c = strtok_r (NULL, " \n", &save))
+    wl += (size_t) snprintf (want + wl, sizeof want - wl, "%s+%s", wl ? " " : "", c);
+  if (wl == 0)
+    return 0;
+  snprintf (path, sizeof path, "%s", dir);
+  /* walk mount, mount/a, mount/a/b ... up to the parent of dir */
+  for (char *p = path + ml; (p = strchr (p + 1, '/')) != NULL;)
+    {
+      char file[PATH_MAX];
+      vs_error ignored;
+      *p = '\0';
+      snprintf (file, sizeof file, "%s/cgroup.subtree_control", path);
+      /* a controller the parent cannot delegate is left out, not fatal */
+      vs_write_file_at (AT_FDCWD, file, want, wl, 0644, &ignored);
+      *p = '/';
+    }
+  {
+    char file[PATH_MAX];
+    vs_error ignored;
+    snprintf (file, sizeof file, "%s/cgroup.subtree_control", mount);
+    vs_write_file_at (AT_FDCWD, file, want, wl, 0644, &ignored);
+  }
+  return 0;
 }
 
 int
@@ -307,6 +357,8 @@ rt_cgroup_make (json_t *doc, bool v2, vs_error *err)
       snprintf (dir, sizeof dir, "%s", json_string_value (p));
       if ((r = mkdir_cgroup (dir, cpuset && strcmp (cpuset, dir) == 0, 0, err)) < 0)
         return r;
+      if (v2 && json_integer_value (json_object_get (doc, "cgroupLayout")) == RT_CGROUP_V2)
+        enable_v2_controllers (json_string_value (json_object_get (doc, "cgroupV2Mount")), dir, err);
     }
   return 0;
 }

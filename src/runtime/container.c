@@ -29,6 +29,7 @@
 #include "../basic/fs-util.h"
 #include "../basic/log.h"
 #include "../basic/unix-fd.h"
+#include "cgroup-resources.h"
 #include "cgroup.h"
 #include "config.h"
 #include "hooks.h"
@@ -270,6 +271,37 @@ open_namespaces (const struct rt_config *cfg, int *fds, vs_error *err)
                         rt_namespace_name (ns->type));
     }
   return 0;
+}
+
+static int
+apply_resources (json_t *doc, const struct rt_config *cfg, vs_error *err)
+{
+  json_t *res = json_object_get (json_object_get (cfg->json, "linux"), "resources");
+  struct rt_cg_target t;
+  const struct rt_cg_ops *ops;
+  json_t *devs;
+  int r;
+  if (res == NULL || json_is_null (res))
+    return 0;
+  ops = rt_cg_ops_for (doc, &t);
+  devs = json_object_get (res, "devices");
+  if (json_array_size (devs) == 0 || cfg->n_devices == 0)
+    return ops->apply (&t, res, err);
+  /* linux.devices are allowed in the device cgroup too, after the config's rules */
+  res = json_deep_copy (res);
+  devs = json_object_get (res, "devices");
+  for (size_t i = 0; i < cfg->n_devices; i++)
+    {
+      char type[2] = { cfg->devices[i].type == 'p' ? 'c' : cfg->devices[i].type, '\0' };
+      if (type[0] == 'u')
+        type[0] = 'c';
+      json_array_append_new (devs, json_pack ("{s:b, s:s, s:I, s:I, s:s}", "allow", 1, "type", type, "major",
+                                              (json_int_t) cfg->devices[i].major, "minor",
+                                              (json_int_t) cfg->devices[i].minor, "access", "rwm"));
+    }
+  r = ops->apply (&t, res, err);
+  json_decref (res);
+  return r;
 }
 
 /* Create the container and bring its init to READY.  On failure nothing is
@@ -516,7 +548,7 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
     }
   rt_sync_send (s->sync_fd, RT_SYNC_GO, s->pid, NULL);
   /* The child builds its rootfs meanwhile; it joins when it reads CGROUPS. */
-  if ((r = rt_cgroup_make (s->st.doc, false, err)) < 0
+  if ((r = rt_cgroup_make (s->st.doc, false, err)) < 0 || (r = apply_resources (s->st.doc, s->cfg, err)) < 0
       || (!sp.cgroup_self && (r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0))
     goto fail;
   rt_sync_send (s->sync_fd, RT_SYNC_CGROUPS, 0, NULL);

@@ -687,8 +687,6 @@ hook_json() {
   wait_status hooked stopped
   run rt delete hooked
   [ "$status" -eq 0 ]
-  cat "$HK/log"
-  [ "$(cat "$HK/log" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer poststart poststop " ]
   local k
   for k in prestart createRuntime createContainer startContainer poststart poststop; do
     echo "$k: $(cat "$HK/state.$k")"
@@ -699,6 +697,9 @@ hook_json() {
     [ "$(jq -r .pid "$HK/state.$k")" = "$pid" ]
   done
   [ "$(jq -r .status "$HK/state.poststop")" = "stopped" ]
+  # OCI: poststart runs after the user process started, so after startContainer
+  cat "$HK/log"
+  [ "$(cat "$HK/log" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer poststart poststop " ]
   assert_nothing_left
 }
 
