@@ -32,6 +32,7 @@
 #include "cgroup-resources.h"
 #include "cgroup.h"
 #include "config.h"
+#include "foreground.h"
 #include "hooks.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -661,101 +662,11 @@ run_poststart (const struct rt_config *cfg, const char *state_json)
     vs_log (VS_LOG_WARN, "%s", e.msg);
 }
 
-/* Foreground: forward signals, copy the pty, return the exit status. */
-static int
-wait_foreground (struct spawned *s, const sigset_t *mask)
-{
-  _cleanup_close_ int sfd = signalfd (-1, mask, SFD_CLOEXEC);
-  struct termios saved;
-  bool raw = false, stdin_open = true;
-  int status = -1;
-  char buf[8192];
-
-  if (s->pty_master >= 0 && isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0)
-    {
-      struct termios t = saved;
-      struct winsize ws;
-      cfmakeraw (&t);
-      tcsetattr (STDIN_FILENO, TCSANOW, &t);
-      raw = true;
-      if (ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-        ioctl (s->pty_master, TIOCSWINSZ, &ws);
-    }
-  for (;;)
-    {
-      struct pollfd p[3] = { { .fd = sfd, .events = POLLIN },
-                             { .fd = s->pty_master, .events = POLLIN },
-                             { .fd = (s->pty_master >= 0 && stdin_open) ? STDIN_FILENO : -1, .events = POLLIN } };
-      if (status >= 0 && s->pty_master < 0)
-        break;
-      if (poll (p, 3, status >= 0 ? 100 : -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          break;
-        }
-      if (p[1].revents)
-        {
-          ssize_t n = read (s->pty_master, buf, sizeof buf);
-          if (n > 0)
-            vs_write_all (STDOUT_FILENO, buf, (size_t) n);
-          else if (n == 0 || errno != EINTR)
-            {
-              close (s->pty_master);
-              s->pty_master = -1;
-            }
-        }
-      else if (status >= 0)
-        {
-          /* exited and the pty is drained */
-          if (s->pty_master >= 0)
-            {
-              close (s->pty_master);
-              s->pty_master = -1;
-            }
-        }
-      if (p[2].revents)
-        {
-          ssize_t n = read (STDIN_FILENO, buf, sizeof buf);
-          if (n > 0)
-            vs_write_all (s->pty_master, buf, (size_t) n);
-          else
-            stdin_open = false;
-        }
-      if (p[0].revents & POLLIN)
-        {
-          struct signalfd_siginfo si;
-          if (read (sfd, &si, sizeof si) != sizeof si)
-            continue;
-          if (si.ssi_signo == SIGCHLD)
-            {
-              int ws;
-              pid_t w;
-              while ((w = waitpid (-1, &ws, WNOHANG)) > 0)
-                if (w == s->pid)
-                  status = WIFEXITED (ws) ? WEXITSTATUS (ws) : 128 + WTERMSIG (ws);
-            }
-          else if (si.ssi_signo == SIGWINCH)
-            {
-              struct winsize w;
-              if (s->pty_master >= 0 && ioctl (STDIN_FILENO, TIOCGWINSZ, &w) == 0)
-                ioctl (s->pty_master, TIOCSWINSZ, &w);
-            }
-          else
-            kill (s->pid, (int) si.ssi_signo);
-        }
-    }
-  if (raw)
-    tcsetattr (STDIN_FILENO, TCSANOW, &saved);
-  return status;
-}
-
 static int destroy_locked (struct rt_state *st, vs_error *err);
 
 int
 rt_container_run (const struct rt_create_opts *o, int *ret_status, vs_error *err)
 {
-  static const int forwarded[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
   struct spawned s;
   sigset_t mask, old;
   struct rt_sync_msg m;
@@ -764,8 +675,7 @@ rt_container_run (const struct rt_create_opts *o, int *ret_status, vs_error *err
   *ret_status = 0;
   sigemptyset (&mask);
   if (!o->detach)
-    for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
-      sigaddset (&mask, forwarded[i]);
+    rt_foreground_signals (&mask);
   sigprocmask (SIG_BLOCK, &mask, &old);
 
   if ((r = spawn (o, RT_SPAWN_RUN, &s, err)) < 0)
@@ -794,7 +704,7 @@ rt_container_run (const struct rt_create_opts *o, int *ret_status, vs_error *err
     }
   /* Let other commands (state, kill, ps) in while we wait. */
   flock (s.st.dirfd, LOCK_UN);
-  *ret_status = wait_foreground (&s, &mask);
+  *ret_status = rt_foreground_wait (s.pid, &s.pty_master, &mask);
   {
     struct rt_state st;
     vs_error e;

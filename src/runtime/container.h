@@ -33,3 +33,12 @@ int rt_container_list (const char *root, json_t **ret, vs_error *err);
 
 /* Signal by name ("KILL", "SIGKILL", "RTMIN+3") or number. -1 if unknown. */
 int rt_signal_parse (const char *s);
+
+/* Freeze or thaw every process of a running container. */
+int rt_container_pause (const char *root, const char *id, bool pause, vs_error *err);
+/* Apply a linux.resources object to a live container. */
+int rt_container_update (const char *root, const char *id, json_t *resources, vs_error *err);
+/* {"type":"stats","id":..,"data":{cpu, memory, pids, ...}} from its cgroups. */
+int rt_container_stats (const char *root, const char *id, json_t **ret, vs_error *err);
+/* Host pids of every process in the container. */
+int rt_container_pids (const char *root, const char *id, pid_t **ret, size_t *ret_n, vs_error *err);

@@ -90,6 +90,12 @@ _Noreturn void rt_init_main (struct rt_spawn *sp, bool stage1);
 int rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err);
 int rt_rootfs_setup (struct rt_spawn *sp, int *ret_rootfd, vs_error *err);
 int rt_terminal_setup (struct rt_spawn *sp, int rootfd, vs_error *err);
+/* A pty from the container's devpts (rootfd: its root), sized per process. */
+int rt_terminal_open (int rootfd, const struct rt_process *proc, int *ret_master, int *ret_slave, vs_error *err);
+/* Send the master to the console socket, or to the runtime over sync_fd. */
+int rt_terminal_handout (int master, int console_fd, int sync_fd, vs_error *err);
+/* The slave becomes stdin/out/err and the controlling terminal. */
+int rt_terminal_make_stdio (int slave, vs_error *err);
 int rt_rootfs_pivot (struct rt_spawn *sp, int rootfd, vs_error *err);
 int rt_rootfs_finish (struct rt_spawn *sp, vs_error *err);
 /* Bind the object behind src_fd onto the open target fd. */

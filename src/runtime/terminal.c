@@ -18,12 +18,11 @@
 #include "../basic/unix-fd.h"
 
 int
-rt_terminal_setup (struct rt_spawn *sp, int rootfd, vs_error *err)
+rt_terminal_open (int rootfd, const struct rt_process *proc, int *ret_master, int *ret_slave, vs_error *err)
 {
-  const struct rt_process *proc = sp->cfg->process;
-  _cleanup_close_ int master = -1, slave = -1, console = -1;
+  _cleanup_close_ int master = -1, slave = -1;
   struct stat st;
-  int unlock = 0, r;
+  int unlock = 0;
 
   master = vs_open_in_root (rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY, 0, err);
   if (master < 0)
@@ -41,31 +40,58 @@ rt_terminal_setup (struct rt_spawn *sp, int rootfd, vs_error *err)
       if (ioctl (slave, TIOCSWINSZ, &ws) < 0)
         return vs_fail (err, errno, "process.consoleSize");
     }
-  /* /dev/console is the pty we just made, bound by fd (CVE-2025-52565). */
-  console = vs_mkdir_in_root (rootfd, "/dev/console", true, err);
-  if (console < 0)
-    return vs_wrap (err, console, "process.terminal: /dev/console");
-  if ((r = rt_mount_bind_fd (slave, console, "/dev/console", err)) < 0)
-    return r;
+  *ret_master = TAKE_FD (master);
+  *ret_slave = TAKE_FD (slave);
+  return 0;
+}
 
-  if (sp->console_fd >= 0)
-    r = vs_send_fd (sp->console_fd, master, "/dev/ptmx", strlen ("/dev/ptmx"));
+int
+rt_terminal_handout (int master, int console_fd, int sync_fd, vs_error *err)
+{
+  int r;
+  if (console_fd >= 0)
+    r = vs_send_fd (console_fd, master, "/dev/ptmx", strlen ("/dev/ptmx"));
   else
     {
       struct rt_sync_msg m = { .type = RT_SYNC_PTY };
-      r = vs_send_fd (sp->sync_fd, master, &m, sizeof m);
+      r = vs_send_fd (sync_fd, master, &m, sizeof m);
     }
   if (r < 0)
     return vs_fail (err, -r, "process.terminal: send the pty master to the console socket");
-  if (sp->console_fd >= 0)
-    {
-      close (sp->console_fd);
-      sp->console_fd = -1;
-    }
+  return 0;
+}
+
+int
+rt_terminal_make_stdio (int slave, vs_error *err)
+{
   for (int fd = 0; fd < 3; fd++)
     if (dup2 (slave, fd) < 0)
       return vs_fail (err, errno, "process.terminal: make the pty stdio");
   if (ioctl (0, TIOCSCTTY, 0) < 0)
     return vs_fail (err, errno, "process.terminal: set controlling terminal");
   return 0;
+}
+
+int
+rt_terminal_setup (struct rt_spawn *sp, int rootfd, vs_error *err)
+{
+  _cleanup_close_ int master = -1, slave = -1, console = -1;
+  int r;
+
+  if ((r = rt_terminal_open (rootfd, sp->cfg->process, &master, &slave, err)) < 0)
+    return r;
+  /* /dev/console is the pty we just made, bound by fd (CVE-2025-52565). */
+  console = vs_mkdir_in_root (rootfd, "/dev/console", true, err);
+  if (console < 0)
+    return vs_wrap (err, console, "process.terminal: /dev/console");
+  if ((r = rt_mount_bind_fd (slave, console, "/dev/console", err)) < 0)
+    return r;
+  if ((r = rt_terminal_handout (master, sp->console_fd, sp->sync_fd, err)) < 0)
+    return r;
+  if (sp->console_fd >= 0)
+    {
+      close (sp->console_fd);
+      sp->console_fd = -1;
+    }
+  return rt_terminal_make_stdio (slave, err);
 }

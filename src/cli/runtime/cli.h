@@ -24,6 +24,13 @@ int verb_kill (struct rt_cli *g, int argc, char **argv);
 int verb_delete (struct rt_cli *g, int argc, char **argv);
 int verb_list (struct rt_cli *g, int argc, char **argv);
 int verb_spec (struct rt_cli *g, int argc, char **argv);
+int verb_exec (struct rt_cli *g, int argc, char **argv);
+int verb_ps (struct rt_cli *g, int argc, char **argv);
+int verb_pause (struct rt_cli *g, int argc, char **argv);
+int verb_resume (struct rt_cli *g, int argc, char **argv);
+int verb_update (struct rt_cli *g, int argc, char **argv);
+int verb_events (struct rt_cli *g, int argc, char **argv);
+int verb_features (struct rt_cli *g, int argc, char **argv);
 
 /* Print err once (stderr and --log) and return the runtime's error status. */
 int cli_fail (const vs_error *err);

@@ -20,6 +20,13 @@ static const struct { const char *name; rt_verb_fn fn; const char *help; } verbs
   { "delete", verb_delete, "delete a container and everything it holds" },
   { "list", verb_list, "list containers" },
   { "spec", verb_spec, "write a default config.json" },
+  { "exec", verb_exec, "run another process in a running container" },
+  { "ps", verb_ps, "list the processes of a container" },
+  { "pause", verb_pause, "freeze every process of a container" },
+  { "resume", verb_resume, "thaw a paused container" },
+  { "update", verb_update, "change the resource limits of a running container" },
+  { "events", verb_events, "print resource statistics (--stats: once)" },
+  { "features", verb_features, "print what this runtime supports, as JSON" },
 };
 
 int
