@@ -745,6 +745,14 @@ rt_container_start (const char *root, const char *id, vs_error *err)
       goto out;
     }
   unlinkat (st.dirfd, "exec.fifo", 0);
+  /* The init holds the fifo until its execve closes it: poll with no events
+   * waits for POLLERR (no reader left), so poststart runs after the
+   * process started, as the spec requires. */
+  {
+    struct pollfd p = { .fd = fifo, .events = 0 };
+    while (poll (&p, 1, -1) < 0 && errno == EINTR)
+      ;
+  }
   {
     json_t *hooks = json_object_get (json_object_get (st.doc, "hooks"), "poststart");
     if (json_array_size (hooks) > 0)

@@ -320,7 +320,8 @@ init_child (struct rt_spawn *sp)
       while (n < 0 && errno == EINTR);
       if (n != 1)
         _exit (1);
-      close (sp->fifo_fd);
+      /* exec.fifo stays open (O_CLOEXEC) until execve: `start` waits for it
+       * to close before it runs poststart hooks. */
     }
 
   if (cfg->n_hooks[RT_HOOK_START_CONTAINER])

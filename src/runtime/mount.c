@@ -484,10 +484,15 @@ apply_sysctls (const struct rt_config *cfg, vs_error *err)
       for (char *c = path + 4; *c; c++)
         if (*c == '.')
           *c = '/';
-      struct open_how how = { .flags = O_WRONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+      /* Never leave procfs on the way (CVE-2025-52881): no symlinks, no
+       * mount crossings, and the file opened must itself be on procfs. */
+      struct open_how how = { .flags = O_WRONLY | O_CLOEXEC,
+                              .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV };
       fd = (int) syscall (SYS_openat2, procfd, path, &how, sizeof how);
       if (fd < 0)
         return vs_fail (err, errno, "config.json: linux.sysctl: open `/proc/%s`", path);
+      if (fstatfs (fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+        return vs_fail (err, 0, "config.json: linux.sysctl: `/proc/%s` is not on procfs", path);
       if ((r = vs_write_all (fd, cfg->sysctl[i].value, strlen (cfg->sysctl[i].value))) < 0)
         return vs_fail (err, -r, "config.json: linux.sysctl: set `%s` to `%s`", cfg->sysctl[i].key,
                         cfg->sysctl[i].value);

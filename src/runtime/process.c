@@ -169,6 +169,21 @@ rt_process_finalize (const struct rt_config *cfg, vs_error *err)
         return r;
       prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0);
     }
+  else
+    {
+      /* No capabilities in the config: the process keeps what it has, but
+       * inheritable and ambient never pass from our caller into the
+       * container (CVE-2022-29162 family). */
+      cap_t caps = cap_get_proc ();
+      int r = 0;
+      if (caps == NULL || cap_clear_flag (caps, CAP_INHERITABLE) < 0 || cap_set_proc (caps) < 0)
+        r = vs_fail (err, errno, "clear the inheritable capabilities");
+      cap_free (caps);
+      if (r < 0)
+        return r;
+      if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        return vs_fail (err, errno, "clear the ambient capabilities");
+    }
   if (proc->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return vs_fail (err, errno, "process.noNewPrivileges");
   umask (proc->has_umask ? proc->umask : 0022);
