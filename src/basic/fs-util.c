@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/close_range.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,5 +177,31 @@ vs_rm_rf_at (int dir_fd, const char *name, vs_error *err)
     return r;
   if (unlinkat (dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return vs_fail (err, errno, "remove directory `%s`", name);
+  return 0;
+}
+
+int
+vs_cloexec_from (int min)
+{
+  DIR *d;
+  if (syscall (SYS_close_range, (unsigned int) min, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return 0;
+  d = opendir ("/proc/self/fd");
+  if (d == NULL)
+    return -errno;
+  for (struct dirent *de; (de = readdir (d)) != NULL;)
+    {
+      int fd = atoi (de->d_name);
+      if (de->d_name[0] < '0' || de->d_name[0] > '9' || fd < min || fd == dirfd (d))
+        continue;
+      int flags = fcntl (fd, F_GETFD);
+      if (flags >= 0 && !(flags & FD_CLOEXEC) && fcntl (fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+        {
+          int e = errno;
+          closedir (d);
+          return -e;
+        }
+    }
+  closedir (d);
   return 0;
 }

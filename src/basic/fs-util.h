@@ -17,5 +17,8 @@ int vs_write_file_atomic_at (int dirfd, const char *name, const void *data, size
 int vs_mkdir_p (const char *path, mode_t mode, vs_error *err);
 /* Remove a directory tree without following symlinks. */
 int vs_rm_rf_at (int dirfd, const char *name, vs_error *err);
+/* Mark every fd >= min close-on-exec (close_range, or /proc/self/fd where
+ * close_range is missing or filtered). */
+int vs_cloexec_from (int min);
 /* Write all bytes, retrying on EINTR and short writes. */
 int vs_write_all (int fd, const void *data, size_t len);

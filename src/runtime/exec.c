@@ -158,17 +158,17 @@ exec_process (struct exec_child *c)
     }
   if (rt_process_resolve (cfg->process, &exe, &err) < 0)
     child_fail (c, &err, 127);
+  if ((r = vs_cloexec_from (3 + c->preserve_fds)) < 0)
+    {
+      vs_fail (&err, -r, "mark inherited fds close-on-exec");
+      child_fail (c, &err, 1);
+    }
   if ((r = rt_seccomp_build (json_object_get (json_object_get (cfg->json, "linux"), "seccomp"), &filter, &err)) < 0)
     child_fail (c, &err, 1);
   if (filter && !cfg->process->no_new_privileges && (r = rt_seccomp_load (filter, -1, NULL, &err)) < 0)
     child_fail (c, &err, 1);
   if (rt_process_finalize (cfg, &err) < 0)
     child_fail (c, &err, 1);
-  if (syscall (SYS_close_range, 3 + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    {
-      vs_fail (&err, errno, "close_range");
-      child_fail (c, &err, 1);
-    }
   if (filter && cfg->process->no_new_privileges && rt_seccomp_load (filter, -1, NULL, &err) < 0)
     child_fail (c, &err, 1);
   prctl (PR_SET_PDEATHSIG, 0);

@@ -270,6 +270,11 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
     return r;
   if ((r = rt_process_resolve (cfg->process, ret_exe, err)) < 0)
     return r;
+  /* No host fd may reach the container (CVE-2024-21626): everything past
+   * stdio and --preserve-fds closes on exec; our own fds already do.
+   * Done before any seccomp filter, which may not allow close_range. */
+  if ((r = vs_cloexec_from (3 + sp->preserve_fds)) < 0)
+    return vs_fail (err, -r, "mark inherited fds close-on-exec");
   if ((r = rt_seccomp_build (json_object_get (json_object_get (cfg->json, "linux"), "seccomp"),
                              (scmp_filter_ctx *) &sp->seccomp, err)) < 0)
     return r;
@@ -332,13 +337,6 @@ init_child (struct rt_spawn *sp)
         init_fail (sp, &err, 1);
     }
 
-  /* No host fd may reach the container (CVE-2024-21626): everything past
-   * stdio and --preserve-fds closes on exec.  Our own fds are O_CLOEXEC. */
-  if (syscall (SYS_close_range, 3 + sp->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    {
-      vs_fail (&err, errno, "close_range");
-      init_fail (sp, &err, 1);
-    }
   /* With no_new_privs the filter goes last, so it need not allow our setup. */
   if (sp->seccomp && load_seccomp (sp, &err) < 0)
     init_fail (sp, &err, 1);
