@@ -357,7 +357,7 @@ rt_cgroup_make (json_t *doc, bool v2, vs_error *err)
       snprintf (dir, sizeof dir, "%s", json_string_value (p));
       if ((r = mkdir_cgroup (dir, cpuset && strcmp (cpuset, dir) == 0, 0, err)) < 0)
         return r;
-      if (v2 && json_integer_value (json_object_get (doc, "cgroupLayout")) == RT_CGROUP_V2)
+      if (v2)
         enable_v2_controllers (json_string_value (json_object_get (doc, "cgroupV2Mount")), dir, err);
     }
   return 0;

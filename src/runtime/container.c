@@ -578,7 +578,8 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
         close (fd);
       if (m.type == RT_SYNC_HOOKS)
         {
-          _cleanup_free_ char *state = state_json_for_hooks (s, "creating");
+          /* "created", as runc and crun pass it and the validation suite expects */
+          _cleanup_free_ char *state = state_json_for_hooks (s, "created");
           if ((r = rt_hooks_run (s->cfg->hooks[RT_HOOK_PRESTART], s->cfg->n_hooks[RT_HOOK_PRESTART], "prestart",
                                  state ?: "{}", err)) < 0
               || (r = rt_hooks_run (s->cfg->hooks[RT_HOOK_CREATE_RUNTIME], s->cfg->n_hooks[RT_HOOK_CREATE_RUNTIME],
@@ -850,7 +851,9 @@ rt_container_delete (const char *root, const char *id, bool force, vs_error *err
   if ((r = rt_state_open (root, id, &st, err)) < 0)
     return r;
   status = rt_state_status (&st);
-  if (!force && (strcmp (status, "running") == 0 || strcmp (status, "paused") == 0))
+  /* The spec: deleting a container that is not stopped is an error (runc
+   * quietly kills a created one; we follow the spec, --force kills). */
+  if (!force && strcmp (status, "stopped") != 0)
     {
       r = vs_fail (err, 0, "cannot delete container `%s` that is %s: stop it first or use --force", id, status);
       rt_state_close (&st);

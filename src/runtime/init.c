@@ -258,7 +258,7 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
     return r;
   if (cfg->n_hooks[RT_HOOK_CREATE_CONTAINER])
     {
-      state = rt_hook_state_json (cfg, sp->id, sp->bundle, "creating", sp->host_pid);
+      state = rt_hook_state_json (cfg, sp->id, sp->bundle, "created", sp->host_pid);
       if ((r = rt_hooks_run (cfg->hooks[RT_HOOK_CREATE_CONTAINER], cfg->n_hooks[RT_HOOK_CREATE_CONTAINER],
                              "createContainer", state ?: "{}", err)) < 0)
         return r;

@@ -98,8 +98,22 @@ rt_process_resolve (const struct rt_process *proc, char **ret_path, vs_error *er
   return vs_fail (err, -first_err, "exec `%s`", name);
 }
 
+/* Capabilities this process can still hand out: a config may ask for one
+ * our own bounding set lacks (a restricted host); it is left out with a
+ * warning, as runc does, rather than failing the container. */
+static uint64_t
+available_caps (void)
+{
+  uint64_t m = 0;
+  int last = (int) cap_max_bits () - 1;
+  for (int c = 0; c <= last && c < 64; c++)
+    if (prctl (PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+      m |= 1ULL << c;
+  return m;
+}
+
 static int
-apply_caps (const struct rt_process *proc, vs_error *err)
+apply_caps (const struct rt_process *proc, uint64_t avail, vs_error *err)
 {
   static const cap_flag_t flags[] = { [RT_CAP_EFFECTIVE] = CAP_EFFECTIVE, [RT_CAP_INHERITABLE] = CAP_INHERITABLE,
                                       [RT_CAP_PERMITTED] = CAP_PERMITTED };
@@ -112,7 +126,7 @@ apply_caps (const struct rt_process *proc, vs_error *err)
     return vs_fail (err, errno, "process.capabilities");
   for (int c = 0; c <= last && c < 64; c++)
     for (int s = RT_CAP_EFFECTIVE; s <= RT_CAP_PERMITTED; s++)
-      if (proc->caps[s] & (1ULL << c))
+      if (proc->caps[s] & avail & (1ULL << c))
         {
           cap_value_t v = c;
           cap_set_flag (caps, flags[s], 1, &v, CAP_SET);
@@ -125,7 +139,7 @@ apply_caps (const struct rt_process *proc, vs_error *err)
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return vs_fail (err, errno, "process.capabilities.ambient: clear");
   for (int c = 0; c <= last && c < 64; c++)
-    if ((proc->caps[RT_CAP_AMBIENT] & (1ULL << c)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+    if ((proc->caps[RT_CAP_AMBIENT] & avail & (1ULL << c)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
       return vs_fail (err, errno, "process.capabilities.ambient: raise %s", cap_to_name (c));
   return 0;
 }
@@ -145,6 +159,8 @@ rt_process_finalize (const struct rt_config *cfg, vs_error *err)
   if (cfg->has_personality && personality (cfg->personality) < 0)
     return vs_fail (err, errno, "linux.personality");
 
+  /* read before the bounding set shrinks below */
+  uint64_t avail = proc->has_caps ? available_caps () : 0;
   if (proc->has_caps)
     {
       int last = (int) cap_max_bits () - 1;
@@ -164,7 +180,7 @@ rt_process_finalize (const struct rt_config *cfg, vs_error *err)
     return vs_fail (err, errno, "process.user.uid: set %u", proc->uid);
   if (proc->has_caps)
     {
-      int r = apply_caps (proc, err);
+      int r = apply_caps (proc, avail, err);
       if (r < 0)
         return r;
       prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0);

@@ -175,6 +175,8 @@ rt_seccomp_build (json_t *sc, scmp_filter_ctx *ret, vs_error *err)
   ctx = seccomp_init (def);
   if (ctx == NULL)
     return vs_fail (err, ENOMEM, "seccomp_init");
+  /* libseccomp would set no_new_privs itself; that is process.noNewPrivileges' call */
+  seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
 
   json_array_foreach (json_object_get (sc, "architectures"), i, v)
     {

@@ -246,6 +246,16 @@ init_alive (const struct rt_state *st)
   return rt_proc_start_time (pid) == want;
 }
 
+/* The recorded pid still names the process we started, alive or a zombie
+ * not yet reaped by its new parent? */
+static bool
+init_exists (const struct rt_state *st)
+{
+  pid_t pid = rt_state_pid (st);
+  unsigned long long want = (unsigned long long) json_integer_value (json_object_get (st->doc, "pidStartTime"));
+  return pid > 0 && rt_proc_start_time (pid) == want;
+}
+
 int
 rt_state_pidfd (const struct rt_state *st)
 {
@@ -256,8 +266,10 @@ rt_state_pidfd (const struct rt_state *st)
   fd = (int) syscall (SYS_pidfd_open, pid, 0);
   if (fd < 0)
     return -1;
-  /* Re-check after pinning the pid: the pidfd now refers to one process. */
-  if (!init_alive (st))
+  /* Re-check after pinning the pid: the pidfd now refers to one process.
+   * A zombie still counts: signalling it is harmless, and an exited init
+   * whose parent has not reaped it yet still needs its cgroup cleaned. */
+  if (!init_exists (st))
     {
       close (fd);
       return -1;

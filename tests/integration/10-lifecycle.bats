@@ -9,6 +9,17 @@ load helpers
 # example on a container's lock) fails the test after a while instead.
 rt() { timeout --kill-after=2 "${RT_TIMEOUT:-15}" "$RUNTIME" --root "$RT_ROOT" "$@"; }
 
+# A runtime call whose container can outlive it: the container inherits the
+# runtime's stdio, so they go to a file (never to the pipe `run` reads, which
+# would stay open as long as the container lives).
+rt_detached() {
+  local out rc
+  out=$(mktemp "$TEST_TMP/detached.XXXXXX")
+  rt "$@" </dev/null >"$out" 2>&1 && rc=0 || rc=$?
+  cat "$out"
+  return "$rc"
+}
+
 setup() { common_setup; }
 
 teardown() {
@@ -28,7 +39,7 @@ teardown() {
 
 # A running container $1 (process from the current config), without create.
 run_detached() {
-  run rt run --detach --bundle "$BUNDLE" "$1"
+  run rt_detached run --detach --bundle "$BUNDLE" "$1"
   [ "$status" -eq 0 ] || { echo "run --detach $1 failed: $output" >&2; return 1; }
   wait_status "$1" running
 }
@@ -43,7 +54,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
 
 @test "create: state is created with pid and the spec fields; start makes it running" {
   make_bundle '.process.args=["sleep","100"] | .annotations={"org.example.key":"value"}'
-  run rt create --bundle "$BUNDLE" life
+  run rt_detached create --bundle "$BUNDLE" life
   [ "$status" -eq 0 ]
   [ -z "$output" ]
 
@@ -96,7 +107,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
 
 @test "create --pid-file writes the init's pid" {
   make_bundle '.process.args=["sleep","100"]'
-  run rt create --bundle "$BUNDLE" --pid-file "$TEST_TMP/init.pid" pf
+  run rt_detached create --bundle "$BUNDLE" --pid-file "$TEST_TMP/init.pid" pf
   [ "$status" -eq 0 ]
   [ -s "$TEST_TMP/init.pid" ]
   pid=$(cat "$TEST_TMP/init.pid")
@@ -111,7 +122,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
 
 @test "run --detach --pid-file: returns 0 and leaves a running container" {
   make_bundle '.process.args=["sleep","100"]'
-  run rt run --detach --pid-file "$TEST_TMP/run.pid" --bundle "$BUNDLE" det
+  run rt_detached run --detach --pid-file "$TEST_TMP/run.pid" --bundle "$BUNDLE" det
   [ "$status" -eq 0 ]
   run rt state det
   [ "$status" -eq 0 ]
@@ -225,7 +236,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
 
 @test "delete --force of a created (never started) container" {
   make_bundle '.process.args=["sleep","100"]'
-  run rt create --bundle "$BUNDLE" --pid-file "$TEST_TMP/pid" fresh
+  run rt_detached create --bundle "$BUNDLE" --pid-file "$TEST_TMP/pid" fresh
   [ "$status" -eq 0 ]
   pid=$(cat "$TEST_TMP/pid")
   run rt delete --force fresh
@@ -238,7 +249,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
 
 @test "a container whose init exited: state says stopped and delete cleans it" {
   make_bundle '.process.args=["sh","-c","sleep 0.3"]'
-  run rt run --detach --bundle "$BUNDLE" done
+  run rt_detached run --detach --bundle "$BUNDLE" done
   [ "$status" -eq 0 ]
   wait_status done stopped
   run rt state done
@@ -286,7 +297,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
 
 @test "run in the foreground: kill from outside gives 137 and removes the state" {
   make_bundle '.process.args=["sleep","100"]'
-  rt run --bundle "$BUNDLE" outside 3>&- &
+  rt run --bundle "$BUNDLE" outside </dev/null >"$TEST_TMP/outside.out" 2>&1 3>&- &
   bg=$!
   wait_status outside running
   run rt kill outside KILL
@@ -446,7 +457,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
   run rt run --frobnicate --bundle "$BUNDLE" x
   [ "$status" -ne 0 ]
   [[ "$output" == *frobnicate* ]]
-  run rt create --detach --bundle "$BUNDLE" x
+  run rt_detached create --detach --bundle "$BUNDLE" x
   [ "$status" -ne 0 ]
   run rt
   [ "$status" -ne 0 ]
@@ -507,7 +518,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
 
 @test "start twice after create: the second start fails" {
   make_bundle '.process.args=["sleep","100"]'
-  rt create --bundle "$BUNDLE" twice
+  rt_detached create --bundle "$BUNDLE" twice
   run rt start twice
   [ "$status" -eq 0 ]
   run rt start twice
@@ -519,7 +530,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
 
 @test "kill of a stopped container fails" {
   make_bundle '.process.args=["true"]'
-  run rt run --detach --bundle "$BUNDLE" dead
+  run rt_detached run --detach --bundle "$BUNDLE" dead
   [ "$status" -eq 0 ]
   wait_status dead stopped
   run rt kill dead KILL
@@ -665,4 +676,97 @@ EOF
   [ -z "$(ls -A "$RT_ROOT")" ]
   [ -z "$(pgrep -f "vessel-runtime --root $RT_ROOT ")" ]
   assert_nothing_left
+}
+
+# ---------------------------------------------------------------------------
+# exec, ps, pause/resume, update, events, features
+
+@test "exec runs a process in the container and passes its exit status" {
+  make_bundle '.process.args=["sleep","100"] | .hostname="lifehost"'
+  run_detached ex
+  run rt exec ex sh -c 'hostname; echo err >&2; exit 4'
+  [ "$status" -eq 4 ]
+  [ "${lines[0]}" = "lifehost" ]
+  [[ "$output" == *err* ]]
+  run rt exec --env FOO=bar --cwd /tmp ex sh -c 'echo "$FOO $(pwd)"'
+  [ "$status" -eq 0 ]
+  [ "$output" = "bar /tmp" ]
+  run rt exec ex no-such-program
+  [ "$status" -ne 0 ]
+  [[ "$output" == *no-such-program* ]]
+  run rt exec no-such-ctr true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *no-such-ctr*"does not exist"* ]]
+  rt delete --force ex
+  assert_nothing_left
+}
+
+@test "exec --detach and ps list the container's processes" {
+  make_bundle '.process.args=["sleep","100"]'
+  run_detached psc
+  init=$(state_field psc .pid)
+  run rt_detached exec --detach --pid-file "$TEST_TMP/exec.pid" psc sleep 99
+  [ "$status" -eq 0 ]
+  epid=$(cat "$TEST_TMP/exec.pid")
+  [ -d "/proc/$epid" ]
+  run rt ps --format json psc
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r 'sort | map(tostring) | join(" ")')" = "$(printf '%s\n' "$init" "$epid" | sort -n | tr '\n' ' ' | sed 's/ $//')" ]
+  run rt ps psc
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *PID* ]]
+  [ "${#lines[@]}" -eq 3 ]
+  [[ "$output" == *"sleep 99"* ]]
+  rt delete --force psc
+  proc_gone "$epid"
+  assert_nothing_left
+}
+
+@test "pause and resume" {
+  make_bundle '.process.args=["sleep","100"]'
+  run_detached pz
+  run rt pause pz
+  [ "$status" -eq 0 ]
+  [ "$(state_field pz .status)" = "paused" ]
+  run rt exec pz true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *pz*paused* ]]
+  run rt delete pz
+  [ "$status" -ne 0 ]
+  [[ "$output" == *paused* ]]
+  run rt resume pz
+  [ "$status" -eq 0 ]
+  [ "$(state_field pz .status)" = "running" ]
+  # a paused container still goes with delete --force
+  rt pause pz
+  run rt delete --force pz
+  [ "$status" -eq 0 ]
+  assert_nothing_left
+}
+
+@test "update changes a limit; events --stats reports it" {
+  make_bundle '.process.args=["sleep","100"]'
+  run_detached upd
+  run rt update --pids-limit 42 upd
+  [ "$status" -eq 0 ]
+  run rt events --stats upd
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .type)" = "stats" ]
+  [ "$(echo "$output" | jq -r .id)" = "upd" ]
+  [ "$(echo "$output" | jq -r .data.pids.limit)" = "42" ]
+  [ "$(echo "$output" | jq -r .data.pids.current)" -ge 1 ]
+  run rt update --pids-limit lots upd
+  [ "$status" -ne 0 ]
+  [[ "$output" == *pids-limit*lots* ]]
+  rt delete --force upd
+  assert_nothing_left
+}
+
+@test "features prints JSON describing the runtime" {
+  run rt features
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e '.ociVersionMax == "1.2.0" and (.hooks | index("createRuntime") != null)
+                          and (.linux.namespaces | index("user") != null)'
+  run rt features extra
+  [ "$status" -ne 0 ]
 }
