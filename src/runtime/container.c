@@ -781,12 +781,15 @@ rt_container_kill (const char *root, const char *id, int sig, bool all, vs_error
 {
   struct rt_state st;
   _cleanup_close_ int pidfd = -1;
+  const char *status;
   int r;
 
   if ((r = rt_state_open (root, id, &st, err)) < 0)
     return r;
   pidfd = rt_state_pidfd (&st);
-  if (pidfd < 0)
+  status = rt_state_status (&st);
+  /* the spec: only a created or running (or paused) container takes signals */
+  if (pidfd < 0 || strcmp (status, "stopped") == 0)
     {
       r = vs_fail (err, 0, "cannot kill container `%s`: it is not running", id);
       goto out;

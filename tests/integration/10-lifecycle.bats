@@ -30,6 +30,10 @@ teardown() {
   for p in $(pgrep -f "vessel-runtime --root $RT_ROOT " 2>/dev/null); do
     kill -9 "$p" 2>/dev/null || true
   done
+  # A frozen container cannot die: thaw what a failed test left paused.
+  for p in $(cat "$RT_ROOT"/*/state.json 2>/dev/null | jq -r '.freezerPath // empty' 2>/dev/null); do
+    echo THAWED >"$p/freezer.state" 2>/dev/null || echo 0 >"$p/cgroup.freeze" 2>/dev/null || true
+  done
   # Hook processes this file started record their pid here.
   for p in $(cat "$TEST_TMP"/*.hookpid 2>/dev/null); do
     kill -9 "$p" 2>/dev/null || true
@@ -737,10 +741,21 @@ EOF
   run rt resume pz
   [ "$status" -eq 0 ]
   [ "$(state_field pz .status)" = "running" ]
-  # a paused container still goes with delete --force
-  rt pause pz
-  run rt delete --force pz
+  rt delete --force pz
+  assert_nothing_left
+}
+
+@test "delete --force of a paused container removes it" {
+  make_bundle '.process.args=["sleep","100"]'
+  run_detached pzf
+  pid=$(state_field pzf .pid)
+  rt pause pzf
+  [ "$(state_field pzf .status)" = "paused" ]
+  run rt delete --force pzf
   [ "$status" -eq 0 ]
+  proc_gone "$pid"
+  run rt state pzf
+  [ "$status" -ne 0 ]
   assert_nothing_left
 }
 
