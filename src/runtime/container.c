@@ -817,9 +817,16 @@ destroy_locked (struct rt_state *st, vs_error *err)
 
   if (pidfd >= 0)
     {
-      /* a frozen cgroup must thaw before its tasks can die */
       kill_all_in_cgroup (st->doc, SIGKILL);
       syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      /* a frozen cgroup must thaw before its tasks can take the signal */
+      if (rt_cgroup_is_frozen (st->doc))
+        {
+          struct rt_cg_target t;
+          vs_error e;
+          if (rt_cg_ops_for (st->doc, &t)->freeze (&t, false, &e) < 0)
+            vs_log (VS_LOG_WARN, "%s", e.msg);
+        }
       wait_pidfd (pidfd, 10000);
     }
   kill_all_in_cgroup (st->doc, SIGKILL);

@@ -109,6 +109,15 @@ rt_state_open (const char *root, const char *id, struct rt_state *st, vs_error *
       rt_state_close (st);
       return r;
     }
+  /* A delete may have removed the folder while we waited for its lock. */
+  {
+    struct stat sb;
+    if (fstat (st->dirfd, &sb) < 0 || sb.st_nlink == 0)
+      {
+        rt_state_close (st);
+        return vs_fail (err, 0, "container `%s` does not exist", id);
+      }
+  }
   r = vs_read_file_at (st->dirfd, "state.json", &text, &len, err);
   if (r == -ENOENT)
     {
