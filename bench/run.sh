@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VR="$PWD/build/vessel-runtime"
 RUNS=${BENCH_RUNS:-60}
-for t in hyperfine jq runc; do command -v $t >/dev/null || { echo "bench: $t missing (scripts/install-deps)"; exit 1; }; done
+for t in hyperfine jq runc /usr/bin/time; do command -v $t >/dev/null || { echo "bench: $t missing (scripts/install-deps)"; exit 1; }; done
 
 work=$(mktemp -d /tmp/vessel-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -45,13 +45,34 @@ if command -v crun >/dev/null; then
     "$v" "$c" "$r" "$(ratio "$v" "$c")" "$(ratio "$v" "$r")"
 fi
 
+echo "== exec of /bin/true into a running container (hyperfine, $RUNS runs, medians) =="
+mkdir -p "$work/ebundle"
+ln -s "$bundle/rootfs" "$work/ebundle/rootfs"
+jq '.process.args=["sleep","100000"]' "$bundle/config.json" >"$work/ebundle/config.json"
+ln -s busybox "$bundle/rootfs/bin/sleep"
+start_sleeper() { "$1" --root "$work/$2" run -d --bundle "$work/ebundle" ex </dev/null >/dev/null 2>&1; }
+stop_sleeper() { "$1" --root "$work/$2" delete -f ex >/dev/null 2>&1 || true; }
+start_sleeper "$VR" vr; start_sleeper runc runc
+hyperfine -N -w 5 -r "$RUNS" --export-json "$work/e.json" \
+  -n vessel-runtime "$VR --root $work/vr exec ex /bin/true" -n runc "runc --root $work/runc exec ex /bin/true" >/dev/null
+stop_sleeper "$VR" vr; stop_sleeper runc runc
+v=$(median 0 "$work/e.json"); r=$(median 1 "$work/e.json")
+printf '  hybrid host:      vessel-runtime %.2f ms   runc %.2f ms   ratio %s x runc\n' "$v" "$r" "$(ratio "$v" "$r")"
+if command -v crun >/dev/null; then
+  unshare -m --propagation private bash -c "
+    umount /sys/fs/cgroup/unified 2>/dev/null || true
+    $(declare -f start_sleeper stop_sleeper); work='$work'
+    start_sleeper '$VR' vr2; start_sleeper crun crun2
+    hyperfine -N -w 5 -r $RUNS --export-json '$work/f.json' \
+      -n vessel-runtime '$VR --root $work/vr2 exec ex /bin/true' -n crun 'crun --root $work/crun2 exec ex /bin/true' >/dev/null
+    stop_sleeper '$VR' vr2; stop_sleeper crun crun2"
+  v=$(median 0 "$work/f.json"); c=$(median 1 "$work/f.json")
+  printf '  v1 (no unified):  vessel-runtime %.2f ms   crun %.2f ms   ratio %s x crun\n' "$v" "$c" "$(ratio "$v" "$c")"
+fi
+
 echo "== peak RSS of the runtime process (KiB, run of /bin/true) =="
-rss() { # prints max RSS in KiB of the command, via getrusage of the child
-  python3 - "$@" <<'PY' 2>/dev/null || echo "?"
-import resource, subprocess, sys
-subprocess.run(sys.argv[1:], check=False, stdout=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-PY
+rss() { # max RSS in KiB of the command (GNU time: the largest of it and its waited children)
+  /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
 }
 vr_rss=$(rss $(cmd "$VR" vr r)); runc_rss=$(rss $(cmd runc runc r))
 line="  vessel-runtime $vr_rss   runc $runc_rss"

@@ -859,7 +859,16 @@ rt_container_delete (const char *root, const char *id, bool force, vs_error *err
   int r;
 
   if ((r = rt_state_open (root, id, &st, err)) < 0)
-    return r;
+    {
+      /* as runc: forcing the delete of a container that is gone succeeds,
+       * so engines can clean up after a failed create without noise */
+      if (force && r == -ENOENT)
+        {
+          vs_error_clear (err);
+          return 0;
+        }
+      return r;
+    }
   status = rt_state_status (&st);
   /* The spec: deleting a container that is not stopped is an error (runc
    * quietly kills a created one; we follow the spec, --force kills). */

@@ -30,6 +30,15 @@ rt_state_check_id (const char *id, vs_error *err)
   return 0;
 }
 
+/* -ENOENT with a message that does not repeat strerror */
+static int
+not_found (vs_error *err, const char *id)
+{
+  vs_fail (err, 0, "container `%s` does not exist", id);
+  err->code = ENOENT;
+  return -ENOENT;
+}
+
 static int
 lock_dir (struct rt_state *st, const char *id, vs_error *err)
 {
@@ -99,8 +108,7 @@ rt_state_open (const char *root, const char *id, struct rt_state *st, vs_error *
   st->dirfd = open (st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (st->dirfd < 0)
     {
-      r = errno == ENOENT ? vs_fail (err, 0, "container `%s` does not exist", id)
-                          : vs_fail (err, errno, "open state of container `%s`", id);
+      r = errno == ENOENT ? not_found (err, id) : vs_fail (err, errno, "open state of container `%s`", id);
       rt_state_close (st);
       return r;
     }
@@ -115,7 +123,7 @@ rt_state_open (const char *root, const char *id, struct rt_state *st, vs_error *
     if (fstat (st->dirfd, &sb) < 0 || sb.st_nlink == 0)
       {
         rt_state_close (st);
-        return vs_fail (err, 0, "container `%s` does not exist", id);
+        return not_found (err, id);
       }
   }
   r = vs_read_file_at (st->dirfd, "state.json", &text, &len, err);

@@ -83,6 +83,11 @@ cctr_run() {
 # only stdout; engines print warnings there.
 no_stderr() { "$@" 2>>"$TEST_TMP/stderr"; }
 
+# Processes working on this file's engine dirs (conmon, shims, runtime calls,
+# podman's cleanup), and containerd itself (its --config is there): the same
+# before and after a test, none after teardown_file stopped containerd.
+engine_pids() { pgrep -f -- "$ENG_DIR" 2>/dev/null | grep -vx -e "$$" -e "$BASHPID" || true; }
+
 containerd_up() { [ -S "$ENG_DIR/containerd/containerd.sock" ] && cctr version >/dev/null 2>&1; }
 
 write_containerd_config() {
@@ -188,8 +193,15 @@ teardown_file() {
     for p in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   fi
-  for p in $(pgrep -f "containerd-shim-runc-v2 .*$ENG_DIR" 2>/dev/null) \
-    $(pgrep -f "conmon .*$ENG_DIR" 2>/dev/null); do
+  # Whatever else of the engines still runs on our dirs (a conmon, a shim, the
+  # `podman container cleanup` conmon started, a shim's cleanup `delete`):
+  # these recreate /run/containers or /run/containerd/s if they outlive the
+  # removal below, so let them finish, then end them by pid.
+  for p in $(seq 50); do
+    [ -z "$(engine_pids)" ] && break
+    sleep 0.2
+  done
+  for p in $(engine_pids); do
     kill -9 "$p" 2>/dev/null || true
   done
 
@@ -206,8 +218,9 @@ teardown_file() {
     case $p in
       /sys/fs/cgroup/*)
         # the parents only: a container's own folder is a leak the tests report
-        for c in "$p"/conmon; do [ -d "$c" ] && rmdir "$c" 2>/dev/null; done
-        [ -d "$p" ] && rmdir "$p" 2>/dev/null ;;
+        c=$p/conmon
+        if [ -d "$c" ]; then rmdir "$c" 2>/dev/null || true; fi
+        if [ -d "$p" ]; then rmdir "$p" 2>/dev/null || true; fi ;;
       *) rm -rf "$p" ;;
     esac
   done <"$ENG_DIR/new-host-paths"
@@ -230,8 +243,7 @@ snapshot() {
     cctr containers ls -q 2>&1 | sort
     cctr tasks ls -q 2>&1 | sort
     echo "## engine procs"
-    { pgrep -f "conmon .*$ENG_DIR" ; pgrep -f "containerd-shim-runc-v2 .*$ENG_DIR"
-      pgrep -f "vessel-runtime.* .*$ENG_DIR"; } 2>/dev/null | sort -u || true
+    engine_pids | sort
   } >>"$1"
 }
 
