@@ -305,6 +305,21 @@ apply_resources (json_t *doc, const struct rt_config *cfg, vs_error *err)
   return r;
 }
 
+/* The host fds made for the child: its copies live on, ours go. */
+static void
+close_child_fds (struct rt_spawn *sp, int *ns_fds, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (ns_fds[i] >= 0)
+      close (ns_fds[i]);
+  if (sp->fifo_fd >= 0)
+    close (sp->fifo_fd);
+  if (sp->console_fd >= 0)
+    close (sp->console_fd);
+  if (sp->seccomp_listener_fd >= 0)
+    close (sp->seccomp_listener_fd);
+}
+
 /* Create the container and bring its init to READY.  On failure nothing is
  * left: no process, no cgroup, no state folder. */
 static int
@@ -591,27 +606,11 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
       if (m.type == RT_SYNC_READY)
         break;
     }
-  for (size_t i = 0; i < s->cfg->n_namespaces; i++)
-    if (ns_fds[i] >= 0)
-      close (ns_fds[i]);
-  if (sp.fifo_fd >= 0)
-    close (sp.fifo_fd);
-  if (sp.console_fd >= 0)
-    close (sp.console_fd);
-  if (sp.seccomp_listener_fd >= 0)
-    close (sp.seccomp_listener_fd);
+  close_child_fds (&sp, ns_fds, ARRAY_SIZE (ns_fds));
   return 0;
 
 fail:
-  for (size_t i = 0; i < ARRAY_SIZE (ns_fds); i++)
-    if (ns_fds[i] >= 0)
-      close (ns_fds[i]);
-  if (sp.fifo_fd >= 0)
-    close (sp.fifo_fd);
-  if (sp.console_fd >= 0)
-    close (sp.console_fd);
-  if (sp.seccomp_listener_fd >= 0)
-    close (sp.seccomp_listener_fd);
+  close_child_fds (&sp, ns_fds, ARRAY_SIZE (ns_fds));
   if (sv[0] >= 0)
     close (sv[0]);
   if (sv[1] >= 0)

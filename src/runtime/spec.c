@@ -3,8 +3,8 @@
 
 #include <unistd.h>
 
-static json_t *
-strings (const char *const *v)
+json_t *
+rt_json_strings (const char *const *v)
 {
   json_t *a = json_array ();
   for (; *v; v++)
@@ -17,7 +17,7 @@ mount_entry (const char *dest, const char *type, const char *src, const char *co
 {
   json_t *m = json_pack ("{s:s, s:s, s:s}", "destination", dest, "type", type, "source", src);
   if (opts)
-    json_object_set_new (m, "options", strings (opts));
+    json_object_set_new (m, "options", rt_json_strings (opts));
   return m;
 }
 
@@ -43,9 +43,9 @@ rt_spec_default (bool rootless)
   json_t *spec, *process, *linux_, *mounts, *ns;
 
   process = json_pack ("{s:b, s:{s:i, s:i}, s:o, s:o, s:s, s:{s:o, s:o, s:o}, s:[{s:s, s:i, s:i}], s:b}",
-                       "terminal", 1, "user", "uid", 0, "gid", 0, "args", strings (args), "env", strings (env),
-                       "cwd", "/", "capabilities", "bounding", strings (caps), "effective", strings (caps),
-                       "permitted", strings (caps), "rlimits", "type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024,
+                       "terminal", 1, "user", "uid", 0, "gid", 0, "args", rt_json_strings (args), "env", rt_json_strings (env),
+                       "cwd", "/", "capabilities", "bounding", rt_json_strings (caps), "effective", rt_json_strings (caps),
+                       "permitted", rt_json_strings (caps), "rlimits", "type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024,
                        "noNewPrivileges", 1);
   mounts = json_array ();
   json_array_append_new (mounts, mount_entry ("/proc", "proc", "proc", NULL));
@@ -70,8 +70,8 @@ rt_spec_default (bool rootless)
   json_array_append_new (ns, json_pack ("{s:s}", "type", "cgroup"));
   if (rootless)
     json_array_append_new (ns, json_pack ("{s:s}", "type", "user"));
-  linux_ = json_pack ("{s:o, s:o, s:o}", "namespaces", ns, "maskedPaths", strings (masked), "readonlyPaths",
-                      strings (ro));
+  linux_ = json_pack ("{s:o, s:o, s:o}", "namespaces", ns, "maskedPaths", rt_json_strings (masked), "readonlyPaths",
+                      rt_json_strings (ro));
   if (rootless)
     {
       json_object_set_new (linux_, "uidMappings",

@@ -11,6 +11,7 @@
 #include "../../basic/cleanup.h"
 #include "../../runtime/container.h"
 #include "../../runtime/seccomp.h"
+#include "../../runtime/spec.h"
 #include "../../version.h"
 #include "cli.h"
 
@@ -261,15 +262,6 @@ verb_events (struct rt_cli *g, int argc, char **argv)
     }
 }
 
-static json_t *
-strings (const char *const *v)
-{
-  json_t *a = json_array ();
-  for (; *v; v++)
-    json_array_append_new (a, json_string (*v));
-  return a;
-}
-
 int
 verb_features (struct rt_cli *g, int argc, char **argv)
 {
@@ -302,12 +294,12 @@ verb_features (struct rt_cli *g, int argc, char **argv)
     }
   f = json_pack ("{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:{s:b, s:o, s:o, s:o, s:o, s:o},"
                  " s:{s:b}, s:{s:b}, s:{s:b}, s:{s:{s:b}}}, s:{s:s}}",
-                 "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", strings (hooks), "mountOptions",
-                 strings (mount_opts), "linux", "namespaces", strings (namespaces), "capabilities", caps, "cgroup",
+                 "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", rt_json_strings (hooks), "mountOptions",
+                 rt_json_strings (mount_opts), "linux", "namespaces", rt_json_strings (namespaces), "capabilities", caps, "cgroup",
                  "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 0, "seccomp", "enabled", 1, "actions",
-                 strings (rt_seccomp_actions), "operators", strings (rt_seccomp_operators), "archs",
-                 strings (rt_seccomp_archs), "knownFlags", strings (rt_seccomp_flags), "supportedFlags",
-                 strings (rt_seccomp_flags), "apparmor", "enabled", 0, "selinux", "enabled", 0, "intelRdt",
+                 rt_json_strings (rt_seccomp_actions), "operators", rt_json_strings (rt_seccomp_operators), "archs",
+                 rt_json_strings (rt_seccomp_archs), "knownFlags", rt_json_strings (rt_seccomp_flags), "supportedFlags",
+                 rt_json_strings (rt_seccomp_flags), "apparmor", "enabled", 0, "selinux", "enabled", 0, "intelRdt",
                  "enabled", 0, "mountExtensions", "idmap", "enabled", 0, "annotations",
                  "org.opencontainers.runtime-spec.features", "vessel-runtime " VESSEL_VERSION);
   cli_print_json (f);
