@@ -13,7 +13,11 @@ RUNS=${BENCH_RUNS:-60}
 for t in hyperfine jq runc /usr/bin/time; do command -v $t >/dev/null || { echo "bench: $t missing (scripts/install-deps)"; exit 1; }; done
 
 work=$(mktemp -d /tmp/vessel-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+  for rt in "$VR:vr" "runc:runc"; do "${rt%%:*}" --root "$work/${rt#*:}" delete -f ex >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 bundle="$work/bundle"
 mkdir -p "$bundle/rootfs/bin"
 cp /bin/busybox "$bundle/rootfs/bin/busybox"
@@ -47,8 +51,7 @@ fi
 
 echo "== exec of /bin/true into a running container (hyperfine, $RUNS runs, medians) =="
 mkdir -p "$work/ebundle"
-ln -s "$bundle/rootfs" "$work/ebundle/rootfs"
-jq '.process.args=["sleep","100000"]' "$bundle/config.json" >"$work/ebundle/config.json"
+jq --arg root "$bundle/rootfs" '.process.args=["sleep","100000"] | .root.path=$root' "$bundle/config.json" >"$work/ebundle/config.json"
 ln -s busybox "$bundle/rootfs/bin/sleep"
 start_sleeper() { "$1" --root "$work/$2" run -d --bundle "$work/ebundle" ex </dev/null >/dev/null 2>&1; }
 stop_sleeper() { "$1" --root "$work/$2" delete -f ex >/dev/null 2>&1 || true; }
