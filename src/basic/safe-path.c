@@ -98,6 +98,25 @@ mkdir_in_root_at (int rootfd, char *path, bool leaf_is_file, int depth, vs_error
   /* Re-resolve from the root: an EEXIST race or a dangling symlink gets the
    * same clamped resolution as everything else. */
   fd = sys_openat2 (rootfd, path, O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0 && errno == ENOENT)
+    {
+      /* A dangling symlink (images often have /var/run -> ../run with no
+       * /run): make its target, read as a path inside the root, as runc does. */
+      char link[PATH_MAX], target[PATH_MAX];
+      ssize_t n = readlinkat (parent, base, link, sizeof link - 1);
+      if (n <= 0)
+        return vs_fail (err, ENOENT, "resolve `/%s` inside the container root", path);
+      link[n] = '\0';
+      if (link[0] == '/')
+        snprintf (target, sizeof target, "%s", link + 1);
+      else
+        snprintf (target, sizeof target, "%.*s%s%s", slash ? (int) (slash - path) : 0, path, slash ? "/" : "", link);
+      int tfd = mkdir_in_root_at (rootfd, target, leaf_is_file, depth + 1, err);
+      if (tfd < 0)
+        return tfd;
+      close (tfd);
+      fd = sys_openat2 (rootfd, path, O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+    }
   if (fd < 0)
     return vs_fail (err, errno, "resolve `/%s` inside the container root", path);
   return fd;
