@@ -25,11 +25,14 @@ write_file (const char *dir, const char *file, const char *value, const char *fi
   if (dir == NULL)
     return vs_fail (err, 0, "config.json: %s: the host has no cgroup controller for it", field);
   snprintf (path, sizeof path, "%s/%s", dir, file);
-  r = vs_write_file_at (AT_FDCWD, path, value, strlen (value), 0644, err);
-  if (r == -ENOENT)
+  /* cgroup files exist or the controller is missing: never create one */
+  _cleanup_close_ int fd = open (path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
     return vs_fail (err, 0, "config.json: %s: this host's cgroups have no `%s`", field, file);
-  if (r < 0)
-    return vs_wrap (err, r, "config.json: %s", field);
+  if (fd < 0)
+    return vs_fail (err, errno, "config.json: %s: open `%s`", field, path);
+  if ((r = vs_write_all (fd, value, strlen (value))) < 0)
+    return vs_fail (err, -r, "config.json: %s: write `%s` to `%s`", field, value, path);
   return 0;
 }
 
