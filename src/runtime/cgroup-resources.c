@@ -291,7 +291,9 @@ devices_v1 (const struct rt_cg_target *t, json_t *arr, vs_error *err)
   int r;
   if (json_array_size (arr) == 0)
     return 0;
-  json_array_foreach (arr, i, d)
+  /* two passes: every rule is checked before the first one is written */
+  for (int pass = 0; pass < 2; pass++)
+    json_array_foreach (arr, i, d)
     {
       char rule[96], majs[24], mins[24], field[64];
       const char *type = json_string_value (json_object_get (d, "type")) ?: "a";
@@ -312,6 +314,8 @@ devices_v1 (const struct rt_cg_target *t, json_t *arr, vs_error *err)
         fmt_i64 (mins, sizeof mins, min);
       else
         strcpy (mins, "*");
+      if (pass == 0)
+        continue;
       if (type[0] == 'a')
         snprintf (rule, sizeof rule, "a");
       else
