@@ -13,6 +13,7 @@
 
 #include "../basic/cleanup.h"
 #include "../basic/fs-util.h"
+#include "cgroup-devices.h"
 #include "cgroup.h"
 
 /* ---- small helpers ---- */
@@ -279,7 +280,7 @@ v1_blkio (const struct rt_cg_target *t, json_t *b, vs_error *err)
  * does): mknod of anything, the default /dev nodes, ptys. */
 static const char *const default_device_rules[] = {
   "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
-  "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
+  "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm", NULL,
 };
 
 static int
@@ -324,7 +325,7 @@ devices_v1 (const struct rt_cg_target *t, json_t *arr, vs_error *err)
                            field, err)) < 0)
         return r;
     }
-  for (i = 0; i < ARRAY_SIZE (default_device_rules); i++)
+  for (i = 0; default_device_rules[i]; i++)
     if ((r = write_file (dir, "devices.allow", default_device_rules[i], "linux.resources.devices", err)) < 0)
       return r;
   return 0;
@@ -580,17 +581,10 @@ v2_apply (const struct rt_cg_target *t, json_t *res, vs_error *err)
 
   if ((r = check_resources (res, err)) < 0)
     return r;
-  if (json_array_size (json_object_get (res, "devices")) > 0)
-    {
-      /* v2 filters devices with an eBPF program; until vessel ships one, a
-       * rule that would narrow access is refused rather than ignored. */
-      json_t *d;
-      size_t i;
-      json_array_foreach (json_object_get (res, "devices"), i, d)
-        if (!json_is_true (json_object_get (d, "allow")))
-          return vs_fail (err, 0, "config.json: linux.resources.devices: device rules on cgroup v2 need eBPF, not "
-                                  "supported by vessel-runtime yet");
-    }
+  /* v2 has no devices files: the rules become an eBPF program */
+  if (json_array_size (json_object_get (res, "devices")) > 0
+      && (r = rt_devices_bpf_apply (dir, json_object_get (res, "devices"), default_device_rules, err)) < 0)
+    return r;
   if (json_is_object (m))
     {
       bool has_limit = get_i64 (m, "limit", &limit);
