@@ -128,9 +128,7 @@ struct exec_child
 static _Noreturn void
 child_fail (struct exec_child *c, vs_error *err, int status)
 {
-  if (rt_sync_send (c->sync_fd, RT_SYNC_ERROR, err->code, err->msg) < 0)
-    dprintf (STDERR_FILENO, "vessel-runtime: %s\n", err->msg);
-  _exit (status);
+  rt_sync_fail (c->sync_fd, err, status);
 }
 
 /* The process that will exec: already in every namespace and cgroup. */

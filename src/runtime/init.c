@@ -285,12 +285,18 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   return rt_process_finalize (cfg, err);
 }
 
+_Noreturn void
+rt_sync_fail (int sync_fd, const vs_error *err, int status)
+{
+  if (rt_sync_send (sync_fd, RT_SYNC_ERROR, err->code, err->msg) < 0)
+    dprintf (STDERR_FILENO, "vessel-runtime: %s\n", err->msg);
+  _exit (status);
+}
+
 static _Noreturn void
 init_fail (struct rt_spawn *sp, const vs_error *err, int status)
 {
-  if (rt_sync_send (sp->sync_fd, RT_SYNC_ERROR, err->code, err->msg) < 0)
-    dprintf (STDERR_FILENO, "vessel-runtime: %s\n", err->msg);
-  _exit (status);
+  rt_sync_fail (sp->sync_fd, err, status);
 }
 
 static _Noreturn void

@@ -78,6 +78,8 @@ struct rt_spawn
 };
 
 int rt_sync_send (int fd, int type, int value, const char *text);
+/* Report err to the runtime (or stderr when it is gone) and _exit(status). */
+_Noreturn void rt_sync_fail (int sync_fd, const vs_error *err, int status);
 /* Receive one message (and an attached fd, if any).  EOF → -EPIPE. */
 int rt_sync_recv (int fd, struct rt_sync_msg *m, int *ret_fd);
 
