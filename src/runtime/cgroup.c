@@ -195,7 +195,7 @@ rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path, con
   if (cgroups_path && strstr (cgroups_path, ".."))
     return vs_fail (err, 0, "linux.cgroupsPath: `%s` must not contain `..`", cgroups_path);
   if (cgroups_path == NULL || *cgroups_path == '\0')
-    n = asprintf (ret, "%s/vessel-runtime/%s", h->mountpoint, id);
+    n = asprintf (ret, "%s/vessel-%s", h->mountpoint, id);
   else if (cgroups_path[0] == '/')
     n = asprintf (ret, "%s%s", h->mountpoint, cgroups_path);
   else
@@ -451,14 +451,6 @@ rt_cgroup_destroy (json_t *doc, vs_error *err)
         continue;
       if (rmdir_cgroup (dir, err) < 0)
         ret = -1;
-      /* The default parent /vessel-runtime goes when it is empty. */
-      const char *slash = strrchr (dir, '/');
-      if (slash && slash - dir >= 15 && strncmp (slash - 15, "/vessel-runtime", 15) == 0)
-        {
-          char parent[PATH_MAX];
-          snprintf (parent, sizeof parent, "%.*s", (int) (slash - dir), dir);
-          rmdir (parent);
-        }
     }
   return ret;
 }

@@ -34,7 +34,8 @@ int rt_cgroup_detect (struct rt_cgroup_hosts *ret, vs_error *err);
 void rt_cgroup_hosts_free (struct rt_cgroup_hosts *hosts);
 
 /* The folder for a container in one hierarchy: cgroupsPath absolute, relative
- * to our own cgroup, or /vessel-runtime/<id> when none is given. */
+ * to our own cgroup, or /vessel-<id> when none is given (one level: no shared
+ * parent to make and remove around every container). */
 int rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path, const char *id,
                        char **ret, vs_error *err);
 

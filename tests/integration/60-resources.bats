@@ -42,7 +42,7 @@ run_detached() {
 cg() {
   local d
   d=$(jq -r --arg c "$2" '.cgroupControllers[$c] // empty' "$RT_ROOT/$1/state.json" 2>/dev/null)
-  [ -n "$d" ] || d=/sys/fs/cgroup/$2/vessel-runtime/$1
+  [ -n "$d" ] || d=/sys/fs/cgroup/$2/vessel-$1
   echo "$d"
 }
 

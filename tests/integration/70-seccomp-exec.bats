@@ -383,7 +383,7 @@ wait_file() {
   [ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/self/ns/pid)" ]
   # every cgroup of the init
   [ "$(cat "/proc/$pid/cgroup")" = "$(cat "/proc/$init/cgroup")" ]
-  grep -qx "$pid" /sys/fs/cgroup/pids/vessel-runtime/ex5/cgroup.procs
+  grep -qx "$pid" /sys/fs/cgroup/pids/vessel-ex5/cgroup.procs
   # listed by ps, and its pid inside the container is not 1
   rt ps --format json ex5 | jq -e --argjson p "$pid" 'index($p)' >/dev/null
   [ "$(awk '/^NSpid/{print $3}' "/proc/$pid/status")" -gt 1 ]

@@ -37,9 +37,8 @@ rt() { "$RUNTIME" --root "$RT_ROOT" "$@"; }
 snapshot() {
   {
     echo "## mounts"; awk '{print $5}' /proc/self/mountinfo | sort
-    # container folders (the shared /vessel-runtime parent comes and goes
-    # with whatever else runs on the host, and is not a leak)
-    echo "## cgroups"; find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -type d -path '*/vessel-runtime/*' 2>/dev/null | sort
+    # container folders: /sys/fs/cgroup/<hierarchy>/vessel-<id> by default
+    echo "## cgroups"; find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort
     echo "## state"; ls -A "$RT_ROOT" 2>/dev/null | sort
     echo "## procs"; pgrep -f "vessel-runtime --root $RT_ROOT" | grep -v "^$$\$" | sort || true
   } >"$1"

@@ -492,12 +492,12 @@ test_cgroup_dir_for (void **state)
   assert_string_equal (dir, "/sys/fs/cgroup/memory/mine/ctr1");
   free (dir);
 
-  /* absent or empty: /vessel-runtime/<id> */
+  /* absent or empty: /vessel-<id> */
   assert_int_equal (rt_cgroup_dir_for (&v2, NULL, "ctr1", &dir, &err), 0);
-  assert_string_equal (dir, "/sys/fs/cgroup/vessel-runtime/ctr1");
+  assert_string_equal (dir, "/sys/fs/cgroup/vessel-ctr1");
   free (dir);
   assert_int_equal (rt_cgroup_dir_for (&mem, "", "c2", &dir, &err), 0);
-  assert_string_equal (dir, "/sys/fs/cgroup/memory/vessel-runtime/c2");
+  assert_string_equal (dir, "/sys/fs/cgroup/memory/vessel-c2");
   free (dir);
 
   /* `..` would leave the hierarchy or our subtree: rejected */
