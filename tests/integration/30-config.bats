@@ -191,6 +191,30 @@ teardown() {
   assert_nothing_left
 }
 
+@test "join an existing mount namespace by path: the rootfs is set up inside it" {
+  # a mount namespace of our own making, held by a sleeping process
+  unshare -m --propagation private sleep 100 </dev/null >/dev/null 2>&1 3>&- &
+  local holder=$! want i
+  for i in $(seq 50); do
+    want=$(readlink "/proc/$holder/ns/mnt")
+    [ "$want" != "$(readlink /proc/self/ns/mnt)" ] && break
+    sleep 0.1
+  done
+  bundle_sh 'sleep 100' \
+    "(.linux.namespaces[] | select(.type == \"mount\")) |= . + {path: \"/proc/$holder/ns/mnt\"}"
+  rt_create --bundle "$BUNDLE" jm
+  rt start jm
+  local pid
+  pid=$(rt state jm | jq -r .pid)
+  [ "$(readlink "/proc/$pid/ns/mnt")" = "$want" ]
+  # it runs in its rootfs and its cgroups all the same
+  [ -x "/proc/$pid/root/bin/busybox" ]
+  grep -q ':pids:/vessel-jm$' "/proc/$pid/cgroup"
+  rt delete --force jm
+  kill "$holder"; wait "$holder" 2>/dev/null || true
+  assert_nothing_left
+}
+
 @test "user namespace: container root is host uid 100000" {
   chmod 711 "$TEST_TMP"
   chown -R 100000:100000 "$BUNDLE/rootfs"
