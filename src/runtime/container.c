@@ -230,7 +230,6 @@ validate (const struct rt_create_opts *o, const struct rt_config *cfg, enum rt_s
 {
   struct stat st;
   const struct rt_namespace *userns = rt_config_namespace (cfg, CLONE_NEWUSER);
-  const struct rt_namespace *mntns = rt_config_namespace (cfg, CLONE_NEWNS);
 
   if (cfg->process == NULL)
     return vs_fail (err, 0, "config.json: process: missing");
@@ -240,8 +239,6 @@ validate (const struct rt_create_opts *o, const struct rt_config *cfg, enum rt_s
     return vs_fail (err, errno, "config.json: root.path `%s`", cfg->root_path);
   if (!S_ISDIR (st.st_mode))
     return vs_fail (err, ENOTDIR, "config.json: root.path `%s`", cfg->root_path);
-  if (mntns == NULL)
-    return vs_fail (err, 0, "config.json: linux.namespaces: vessel-runtime needs a mount namespace (new or joined)");
   if (userns && userns->path == NULL && (cfg->n_uid_mappings == 0 || cfg->n_gid_mappings == 0))
     return vs_fail (err, 0, "config.json: linux.uidMappings and gidMappings are required with a new user namespace");
   if (cfg->process->terminal && o->console_socket == NULL && (mode == RT_SPAWN_CREATE || o->detach))
@@ -470,8 +467,9 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   /* The child can move itself only while it still sees the host's cgroupfs
    * as host root: not from a user namespace or a joined mount namespace.
    * A joined mount namespace gets the rootfs set up inside it, as runc does. */
+  sp.host_mntns = rt_config_namespace (s->cfg, CLONE_NEWNS) == NULL;
   sp.cgroup_self = rt_config_namespace (s->cfg, CLONE_NEWUSER) == NULL
-                   && rt_config_namespace (s->cfg, CLONE_NEWNS)->path == NULL;
+                   && (sp.host_mntns || rt_config_namespace (s->cfg, CLONE_NEWNS)->path == NULL);
   child = -1;
   if (!need_stage1)
     {

@@ -247,9 +247,28 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
     return vs_fail (err, errno, "setsid");
   umask (0);
 
-  if ((r = rt_rootfs_setup (sp, &rootfd, err)) < 0 || (r = rt_init_join_cgroups (sp, err)) < 0)
+  if (sp->host_mntns)
+    {
+      /* No mount namespace: the host's mounts are shared, so none is made
+       * or changed; the process only gets the rootfs as its root (chroot). */
+      if ((r = rt_init_join_cgroups (sp, err)) < 0)
+        return r;
+      if (chroot (cfg->root_path) < 0 || chdir ("/") < 0)
+        return vs_fail (err, errno, "chroot into root.path `%s`", cfg->root_path);
+      rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+  else if ((r = rt_rootfs_setup (sp, &rootfd, err)) < 0 || (r = rt_init_join_cgroups (sp, err)) < 0)
     return r;
-  if (cfg->process->terminal && (r = rt_terminal_setup (sp, rootfd, err)) < 0)
+  if (cfg->process->terminal && sp->host_mntns)
+    {
+      /* no /dev/console bind: that would be a mount in the host's namespace */
+      _cleanup_close_ int master = -1, slave = -1;
+      if ((r = rt_terminal_open (rootfd, cfg->process, &master, &slave, err)) < 0
+          || (r = rt_terminal_handout (master, sp->console_fd, sp->sync_fd, err)) < 0
+          || (r = rt_terminal_make_stdio (slave, err)) < 0)
+        return r;
+    }
+  else if (cfg->process->terminal && (r = rt_terminal_setup (sp, rootfd, err)) < 0)
     return r;
 
   if ((r = rt_sync_send (sp->sync_fd, RT_SYNC_HOOKS, 0, NULL)) < 0)
@@ -264,9 +283,7 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
         return r;
     }
 
-  if ((r = rt_rootfs_pivot (sp, rootfd, err)) < 0)
-    return r;
-  if ((r = rt_rootfs_finish (sp, err)) < 0)
+  if (!sp->host_mntns && ((r = rt_rootfs_pivot (sp, rootfd, err)) < 0 || (r = rt_rootfs_finish (sp, err)) < 0))
     return r;
   if ((r = rt_process_resolve (cfg->process, ret_exe, err)) < 0)
     return r;

@@ -68,6 +68,7 @@ struct rt_spawn
   int state_dirfd;    /* the locked state folder: the child must not hold the lock */
   int *ns_fds;        /* per cfg->namespaces[i]: fd of `path`, or -1 */
   bool new_userns;
+  bool host_mntns;    /* no mount namespace: no mounts at all, chroot into the rootfs */
   json_t *state_doc;  /* cgroup folders to join (read-only copy in the child) */
   bool cgroup_self;   /* the child moves itself into its cgroups */
   bool cgroup_skip_v2; /* born in the v2 cgroup already (CLONE_INTO_CGROUP) */

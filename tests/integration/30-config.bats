@@ -215,6 +215,17 @@ teardown() {
   assert_nothing_left
 }
 
+@test "no mount namespace: the host's is shared, untouched, and the process is chrooted into the rootfs" {
+  bundle_sh 'readlink /proc/self/ns/mnt 2>/dev/null || echo no-proc; ls /bin/busybox' \
+    '.linux.namespaces |= map(select(.type != "mount")) | .mounts = [] | .hostname = null
+     | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+  run rt run --bundle "$BUNDLE" nomnt
+  [ "$status" -eq 0 ]
+  # no /proc in the bare rootfs, but the rootfs is what it sees
+  [ "${lines[1]}" = "/bin/busybox" ]
+  assert_nothing_left
+}
+
 @test "user namespace: container root is host uid 100000" {
   chmod 711 "$TEST_TMP"
   chown -R 100000:100000 "$BUNDLE/rootfs"
