@@ -5,35 +5,10 @@
 # runtime killed in the middle of create.
 load helpers
 
-# A runtime call that can never hang the suite: a command that blocks (for
-# example on a container's lock) fails the test after a while instead.
-rt() { timeout --kill-after=2 "${RT_TIMEOUT:-15}" "$RUNTIME" --root "$RT_ROOT" "$@"; }
-
-# A runtime call whose container can outlive it: the container inherits the
-# runtime's stdio, so they go to a file (never to the pipe `run` reads, which
-# would stay open as long as the container lives).
-rt_detached() {
-  local out rc
-  out=$(mktemp "$TEST_TMP/detached.XXXXXX")
-  rt "$@" </dev/null >"$out" 2>&1 && rc=0 || rc=$?
-  cat "$out"
-  return "$rc"
-}
-
 setup() { common_setup; }
 
 teardown() {
   local p
-  # Runtime processes of this test's root that are still there (a command
-  # that hung, a container init that never exec'd): end them by pid so that
-  # the cleanup in common_teardown cannot block on their lock.
-  for p in $(pgrep -f "vessel-runtime --root $RT_ROOT " 2>/dev/null); do
-    kill -9 "$p" 2>/dev/null || true
-  done
-  # A frozen container cannot die: thaw what a failed test left paused.
-  for p in $(cat "$RT_ROOT"/*/state.json 2>/dev/null | jq -r '.freezerPath // empty' 2>/dev/null); do
-    echo THAWED >"$p/freezer.state" 2>/dev/null || echo 0 >"$p/cgroup.freeze" 2>/dev/null || true
-  done
   # Hook processes this file started record their pid here.
   for p in $(cat "$TEST_TMP"/*.hookpid 2>/dev/null); do
     kill -9 "$p" 2>/dev/null || true

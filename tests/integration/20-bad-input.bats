@@ -4,17 +4,8 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-rt() { timeout --kill-after=2 "${RT_TIMEOUT:-15}" "$RUNTIME" --root "$RT_ROOT" "$@"; }
-
 setup() { common_setup; }
-
-teardown() {
-  local p
-  for p in $(pgrep -f "vessel-runtime --root $RT_ROOT " 2>/dev/null); do
-    kill -9 "$p" 2>/dev/null || true
-  done
-  common_teardown
-}
+teardown() { common_teardown; }
 
 # expect_error PATTERN RUNTIME-ARGS...: the call fails, prints nothing on
 # stdout and exactly one line on stderr that matches the glob PATTERN.

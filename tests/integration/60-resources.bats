@@ -5,32 +5,9 @@
 # cannot express fail with one line naming the field and leave nothing.
 load helpers
 
-# Never hang the suite (see 10-lifecycle.bats).
-rt() { timeout --kill-after=2 "${RT_TIMEOUT:-15}" "$RUNTIME" --root "$RT_ROOT" "$@"; }
-
-# A runtime call whose container can outlive it: stdio to a file, not to
-# the pipe `run` reads.
-rt_detached() {
-  local out rc
-  out=$(mktemp "$TEST_TMP/detached.XXXXXX")
-  rt "$@" </dev/null >"$out" 2>&1 && rc=0 || rc=$?
-  cat "$out"
-  return "$rc"
-}
-
 setup() { common_setup; }
 
-teardown() {
-  local p
-  for p in $(pgrep -f "vessel-runtime --root $RT_ROOT " 2>/dev/null); do
-    kill -9 "$p" 2>/dev/null || true
-  done
-  # a frozen container cannot die: thaw what a failed test left paused
-  for p in $(cat "$RT_ROOT"/*/state.json 2>/dev/null | jq -r '.freezerPath // empty' 2>/dev/null); do
-    echo THAWED >"$p/freezer.state" 2>/dev/null || echo 0 >"$p/cgroup.freeze" 2>/dev/null || true
-  done
-  common_teardown
-}
+teardown() { common_teardown; }
 
 run_detached() {
   run rt_detached run --detach --bundle "$BUNDLE" "$1"

@@ -5,17 +5,6 @@
 # and the states it refuses).
 load helpers
 
-# Never hang the suite (see 10-lifecycle.bats).
-rt() { timeout --kill-after=2 "${RT_TIMEOUT:-15}" "$RUNTIME" --root "$RT_ROOT" "$@"; }
-
-rt_detached() {
-  local out rc
-  out=$(mktemp "$TEST_TMP/detached.XXXXXX")
-  rt "$@" </dev/null >"$out" 2>&1 && rc=0 || rc=$?
-  cat "$out"
-  return "$rc"
-}
-
 setup_file() {
   cc -O2 -Wall -Wextra -Werror -o "$BATS_FILE_TMPDIR/recvtty" "$BATS_TEST_DIRNAME/../helpers/recvtty.c"
   cc -O2 -Wall -Wextra -Werror -o "$BATS_FILE_TMPDIR/seccomp-listener" \
@@ -26,12 +15,6 @@ setup() { common_setup; }
 
 teardown() {
   local p
-  for p in $(pgrep -f "vessel-runtime --root $RT_ROOT " 2>/dev/null); do
-    kill -9 "$p" 2>/dev/null || true
-  done
-  for p in $(cat "$RT_ROOT"/*/state.json 2>/dev/null | jq -r '.freezerPath // empty' 2>/dev/null); do
-    echo THAWED >"$p/freezer.state" 2>/dev/null || echo 0 >"$p/cgroup.freeze" 2>/dev/null || true
-  done
   for p in ${HELPER_PIDS:-}; do
     kill -9 "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true

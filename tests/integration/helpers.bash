@@ -31,8 +31,20 @@ make_bundle() {
   mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
 }
 
-# runtime with this test's root
-rt() { "$RUNTIME" --root "$RT_ROOT" "$@"; }
+# The runtime with this test's root, and a deadline: a command that blocks
+# (for example on a container's lock) fails the test instead of hanging it.
+rt() { timeout --kill-after=2 "${RT_TIMEOUT:-15}" "$RUNTIME" --root "$RT_ROOT" "$@"; }
+
+# A runtime call whose container can outlive it: the container inherits the
+# runtime's stdio, so they go to a file (never to the pipe `run` reads, which
+# would stay open as long as the container lives).
+rt_detached() {
+  local out rc
+  out=$(mktemp "$TEST_TMP/detached.XXXXXX")
+  rt "$@" </dev/null >"$out" 2>&1 && rc=0 || rc=$?
+  cat "$out"
+  return "$rc"
+}
 
 snapshot() {
   {
@@ -63,7 +75,17 @@ assert_nothing_left() {
 }
 
 common_teardown() {
-  local id
+  local id p
+  # Runtime processes of this test's root that are still there (a command
+  # that hung, a container init that never exec'd): end them by pid so that
+  # the deletes below cannot block on their lock.
+  for p in $(pgrep -f "vessel-runtime --root $RT_ROOT " 2>/dev/null); do
+    kill -9 "$p" 2>/dev/null || true
+  done
+  # A frozen container cannot die: thaw what a failed test left paused.
+  for p in $(cat "$RT_ROOT"/*/state.json 2>/dev/null | jq -r '.freezerPath // empty' 2>/dev/null); do
+    echo THAWED >"$p/freezer.state" 2>/dev/null || echo 0 >"$p/cgroup.freeze" 2>/dev/null || true
+  done
   for id in $(ls "$RT_ROOT" 2>/dev/null); do
     "$RUNTIME" --root "$RT_ROOT" delete --force "$id" >/dev/null 2>&1 || true
   done

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../../src/basic/error.h"
+#include "unit-util.h"
 #include "../../src/runtime/cgroup-resources.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -56,50 +57,6 @@ static const struct { const char *ctrl; const char *files[16]; } v1_layout[] = {
   { "net_prio", { "net_prio.ifpriomap", NULL } },
   { "hugetlb", { "hugetlb.2MB.limit_in_bytes", NULL } },
 };
-
-static char *
-pathf (const char *fmt, ...)
-{
-  static char bufs[8][PATH_MAX];
-  static int i;
-  char *b = bufs[i++ % 8];
-  va_list ap;
-  va_start (ap, fmt);
-  vsnprintf (b, PATH_MAX, fmt, ap);
-  va_end (ap);
-  return b;
-}
-
-static void
-write_text (const char *path, const char *text)
-{
-  FILE *f = fopen (path, "w");
-  if (f == NULL)
-    fail_msg ("fopen %s: %s", path, strerror (errno));
-  fputs (text, f);
-  assert_int_equal (fclose (f), 0);
-}
-
-/* The file's content (static buffer), or NULL when it does not exist. */
-static char *
-read_text (const char *path)
-{
-  static char buf[8192];
-  FILE *f = fopen (path, "r");
-  if (f == NULL)
-    return NULL;
-  size_t n = fread (buf, 1, sizeof buf - 1, f);
-  buf[n] = '\0';
-  fclose (f);
-  return buf;
-}
-
-static bool
-exists (const char *path)
-{
-  struct stat st;
-  return lstat (path, &st) == 0;
-}
 
 #define assert_file(dir, file, want)                                                                    \
   do                                                                                                    \
@@ -139,16 +96,6 @@ J (const char *text)
 }
 
 static int
-rm_cb (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st;
-  (void) flag;
-  (void) ftw;
-  remove (path);
-  return 0;
-}
-
-static int
 fake_setup (void **state)
 {
   struct fake *f = calloc (1, sizeof *f);
@@ -179,7 +126,7 @@ static int
 fake_teardown (void **state)
 {
   struct fake *f = *state;
-  nftw (f->base, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+  rm_tree (f->base);
   json_decref (f->v1_dirs);
   free (f);
   return 0;

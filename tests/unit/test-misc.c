@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../../src/basic/error.h"
+#include "unit-util.h"
 #include "../../src/basic/fs-util.h"
 #include "../../src/basic/safe-path.h"
 #include "../../src/runtime/cgroup.h"
@@ -28,52 +29,6 @@
 #include "../../src/runtime/state.h"
 
 /* ------------------------------------------------------------ helpers */
-
-static int
-rm_cb (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st;
-  (void) flag;
-  (void) ftw;
-  remove (path);
-  return 0;
-}
-
-static void
-rm_tree (const char *path)
-{
-  nftw (path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-write_text (const char *path, const char *text)
-{
-  FILE *f = fopen (path, "w");
-  if (f == NULL)
-    fail_msg ("fopen %s: %s", path, strerror (errno));
-  fputs (text, f);
-  assert_int_equal (fclose (f), 0);
-}
-
-static char *
-read_text (const char *path)
-{
-  static char buf[4096];
-  FILE *f = fopen (path, "r");
-  if (f == NULL)
-    return NULL;
-  size_t n = fread (buf, 1, sizeof buf - 1, f);
-  buf[n] = '\0';
-  fclose (f);
-  return buf;
-}
-
-static bool
-exists (const char *path)
-{
-  struct stat st;
-  return lstat (path, &st) == 0;
-}
 
 static ino_t
 ino_of (const char *path)
@@ -538,19 +493,6 @@ struct tree
   int rootfd;
   char uniq[64]; /* a name unique to this run, for host-side checks */
 };
-
-static char *
-pathf (const char *fmt, ...)
-{
-  static char bufs[8][PATH_MAX];
-  static int next;
-  char *b = bufs[next++ % 8];
-  va_list ap;
-  va_start (ap, fmt);
-  vsnprintf (b, PATH_MAX, fmt, ap);
-  va_end (ap);
-  return b;
-}
 
 static int
 tree_setup (void **state)
