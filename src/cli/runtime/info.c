@@ -109,13 +109,12 @@ verb_spec (struct rt_cli *g, int argc, char **argv)
   json_decref (spec);
   if (text == NULL)
     return cli_usage_error ("spec", "out of memory");
-  size_t len = strlen (text);
-  text[len] = '\n'; /* json_dumps leaves room: replace NUL, write len+1 */
-  if (vs_write_file_at (AT_FDCWD, path, text, len + 1, 0644, &err) < 0)
-    {
-      text[len] = '\0';
+  {
+    _cleanup_free_ char *line = NULL;
+    if (asprintf (&line, "%s\n", text) < 0)
+      return cli_usage_error ("spec", "out of memory");
+    if (vs_write_file_at (AT_FDCWD, path, line, strlen (line), 0644, &err) < 0)
       return cli_fail (&err);
-    }
-  text[len] = '\0';
+  }
   return 0;
 }
