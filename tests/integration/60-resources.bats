@@ -359,3 +359,22 @@ EOF
   ! rt state unif 2>/dev/null
   assert_nothing_left
 }
+
+@test "a container whose cgroup folders are gone is tolerated: state and delete still work" {
+  make_bundle '.process.args=["sleep","100"]'
+  rt_detached run -d --bundle "$BUNDLE" cggone
+  local pid d
+  pid=$(rt state cggone | jq -r .pid)
+  kill -9 "$pid"
+  for i in $(seq 50); do [ "$(rt state cggone | jq -r .status)" = stopped ] && break; sleep 0.1; done
+  # somebody (an admin, systemd) removed the folders behind our back
+  for d in $(jq -r '.cgroupPaths[]' "$RT_ROOT/cggone/state.json"); do
+    rmdir "$d" 2>/dev/null || true
+  done
+  run rt state cggone
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .status)" = stopped ]
+  run rt delete cggone
+  [ "$status" -eq 0 ]
+  assert_nothing_left
+}
