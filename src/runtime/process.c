@@ -98,9 +98,9 @@ rt_process_resolve (const struct rt_process *proc, char **ret_path, vs_error *er
   return vs_fail (err, -first_err, "exec `%s`", name);
 }
 
-/* Capabilities this process can still hand out: a config may ask for one
- * our own bounding set lacks (a restricted host); it is left out with a
- * warning, as runc does, rather than failing the container. */
+/* Capabilities this process can still hand out.  A config that asks for
+ * one our own bounding set lacks (a restricted host) fails with the name of
+ * it, as crun does: the process would silently not get what it asked for. */
 static uint64_t
 available_caps (void)
 {
@@ -113,7 +113,7 @@ available_caps (void)
 }
 
 static int
-apply_caps (const struct rt_process *proc, uint64_t avail, vs_error *err)
+apply_caps (const struct rt_process *proc, vs_error *err)
 {
   static const cap_flag_t flags[] = { [RT_CAP_EFFECTIVE] = CAP_EFFECTIVE, [RT_CAP_INHERITABLE] = CAP_INHERITABLE,
                                       [RT_CAP_PERMITTED] = CAP_PERMITTED };
@@ -126,7 +126,7 @@ apply_caps (const struct rt_process *proc, uint64_t avail, vs_error *err)
     return vs_fail (err, errno, "process.capabilities");
   for (int c = 0; c <= last && c < 64; c++)
     for (int s = RT_CAP_EFFECTIVE; s <= RT_CAP_PERMITTED; s++)
-      if (proc->caps[s] & avail & (1ULL << c))
+      if (proc->caps[s] & (1ULL << c))
         {
           cap_value_t v = c;
           cap_set_flag (caps, flags[s], 1, &v, CAP_SET);
@@ -139,7 +139,7 @@ apply_caps (const struct rt_process *proc, uint64_t avail, vs_error *err)
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return vs_fail (err, errno, "process.capabilities.ambient: clear");
   for (int c = 0; c <= last && c < 64; c++)
-    if ((proc->caps[RT_CAP_AMBIENT] & avail & (1ULL << c)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+    if ((proc->caps[RT_CAP_AMBIENT] & (1ULL << c)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
       return vs_fail (err, errno, "process.capabilities.ambient: raise %s", cap_to_name (c));
   return 0;
 }
@@ -160,7 +160,25 @@ rt_process_finalize (const struct rt_config *cfg, vs_error *err)
     return vs_fail (err, errno, "linux.personality");
 
   /* read before the bounding set shrinks below */
-  uint64_t avail = proc->has_caps ? available_caps () : 0;
+  if (proc->has_caps)
+    {
+      static const char *const set_names[RT_CAP_SETS] = { "bounding", "effective", "inheritable", "permitted",
+                                                          "ambient" };
+      uint64_t avail = available_caps ();
+      for (int set = 0; set < RT_CAP_SETS; set++)
+        if (proc->caps[set] & ~avail)
+          {
+            int c = __builtin_ctzll (proc->caps[set] & ~avail);
+            char *name = cap_to_name (c);
+            for (char *q = name; q && *q; q++)
+              if (*q >= 'a' && *q <= 'z')
+                *q = (char) (*q - 'a' + 'A');
+            int r = vs_fail (err, 0, "process.capabilities.%s: %s is not available on this host (not in the runtime's "
+                             "own bounding set)", set_names[set], name ? name : "?");
+            cap_free (name);
+            return r;
+          }
+    }
   if (proc->has_caps)
     {
       int last = (int) cap_max_bits () - 1;
@@ -180,7 +198,7 @@ rt_process_finalize (const struct rt_config *cfg, vs_error *err)
     return vs_fail (err, errno, "process.user.uid: set %u", proc->uid);
   if (proc->has_caps)
     {
-      int r = apply_caps (proc, avail, err);
+      int r = apply_caps (proc, err);
       if (r < 0)
         return r;
       prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0);

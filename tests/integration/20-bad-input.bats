@@ -276,3 +276,19 @@ bad_config() {
   [ -z "$(ls -A "$RT_ROOT" 2>/dev/null)" ]
   assert_nothing_left
 }
+
+@test "a capability this host cannot give fails, naming it (never silently dropped)" {
+  # find a capability missing from our own bounding set
+  local bnd last c missing=""
+  bnd=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
+  last=$(cat /proc/sys/kernel/cap_last_cap)
+  for c in $(seq 0 "$last"); do
+    if (( (16#$bnd >> c & 1) == 0 )); then missing=$c; break; fi
+  done
+  [ -n "$missing" ] || skip "this host's bounding set has every capability"
+  local name
+  name=$(capsh --decode=$(printf '%x' $((1 << missing))) | sed 's/.*=//' | tr a-z A-Z)
+  make_bundle ".process.args=[\"true\"] | .process.capabilities.bounding += [\"$name\"]"
+  expect_error "*process.capabilities.bounding*$name*not available*" run --bundle "$BUNDLE" capmiss
+  assert_nothing_left
+}
