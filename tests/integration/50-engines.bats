@@ -534,7 +534,12 @@ pm_wait_status() {
   [[ "$(cat "$TEST_TMP/stderr")" == *'executable file not found in $PATH'* ]]
   cctr containers delete id4 2>/dev/null || true
   assert_engines_clean
-  if tail -c "+$((log_start + 1))" "$ENG_DIR/containerd/log" | grep -a 'failed to remove runc container'; then
+  # The shim's cleanup reaper sometimes loses the exit status of the delete
+  # it ran and reports "exit status 255" with no output: runc 1.1.5 gets the
+  # same about one run in eight here (ftrace showed our delete exiting 0
+  # when the shim said 255).  Any other failure report is ours.
+  if tail -c "+$((log_start + 1))" "$ENG_DIR/containerd/log" | grep -a 'failed to remove runc container' \
+      | grep -av 'did not terminate successfully: exit status 255: \\"'; then
     return 1
   fi
 }
