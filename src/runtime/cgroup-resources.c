@@ -531,37 +531,59 @@ set_ll (json_t *o, const char *key, long long v)
     json_object_set_new (o, key, json_integer (v));
 }
 
+/* The object at a dotted path under data ("memory.usage"), made as needed. */
+static json_t *
+section (json_t *data, const char *path)
+{
+  char buf[64], *save = NULL;
+  json_t *o = data;
+  snprintf (buf, sizeof buf, "%s", path);
+  for (char *k = strtok_r (buf, ".", &save); k; k = strtok_r (NULL, ".", &save))
+    {
+      json_t *next = json_object_get (o, k);
+      if (next == NULL)
+        json_object_set_new (o, k, next = json_object ());
+      o = next;
+    }
+  return o;
+}
+
+/* One number of the stats: section.key from a cgroup file (ctrl names the
+ * v1 controller; NULL means the v2 folder). */
+struct stat_file { const char *section, *key, *ctrl, *file; };
+
+static void
+read_stat_files (json_t *data, const struct rt_cg_target *t, const struct stat_file *f, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    set_ll (section (data, f[i].section), f[i].key, read_ll (f[i].ctrl ? v1_dir (t, f[i].ctrl) : t->v2_dir, f[i].file));
+}
+
 static json_t *
 v1_stats (const struct rt_cg_target *t)
 {
-  const char *mem = v1_dir (t, "memory"), *cpuacct = v1_dir (t, "cpuacct"), *pids = v1_dir (t, "pids");
-  json_t *data = json_object (), *cpu = json_object (), *usage = json_object (), *memory = json_object (),
-         *mu = json_object (), *sw = json_object (), *p = json_object (), *stat;
+  static const struct stat_file files[] = {
+    { "cpu.usage", "total", "cpuacct", "cpuacct.usage" },
+    { "cpu.usage", "user", "cpuacct", "cpuacct.usage_user" },
+    { "cpu.usage", "kernel", "cpuacct", "cpuacct.usage_sys" },
+    { "memory.usage", "usage", "memory", "memory.usage_in_bytes" },
+    { "memory.usage", "max", "memory", "memory.max_usage_in_bytes" },
+    { "memory.usage", "limit", "memory", "memory.limit_in_bytes" },
+    { "memory.usage", "failcnt", "memory", "memory.failcnt" },
+    { "memory.swap", "usage", "memory", "memory.memsw.usage_in_bytes" },
+    { "memory.swap", "limit", "memory", "memory.memsw.limit_in_bytes" },
+    { "pids", "current", "pids", "pids.current" },
+    { "pids", "limit", "pids", "pids.max" },
+  };
+  json_t *data = json_object (), *stat = read_kv (v1_dir (t, "cpu"), "cpu.stat");
 
-  set_ll (usage, "total", read_ll (cpuacct, "cpuacct.usage"));
-  set_ll (usage, "user", read_ll (cpuacct, "cpuacct.usage_user"));
-  set_ll (usage, "kernel", read_ll (cpuacct, "cpuacct.usage_sys"));
-  json_object_set_new (cpu, "usage", usage);
-  stat = read_kv (v1_dir (t, "cpu"), "cpu.stat");
-  json_object_set_new (cpu, "throttling",
+  read_stat_files (data, t, files, ARRAY_SIZE (files));
+  json_object_set_new (section (data, "cpu"), "throttling",
                        json_pack ("{s:O?, s:O?, s:O?}", "periods", json_object_get (stat, "nr_periods"),
                                   "throttledPeriods", json_object_get (stat, "nr_throttled"), "throttledTime",
                                   json_object_get (stat, "throttled_time")));
   json_decref (stat);
-  set_ll (mu, "usage", read_ll (mem, "memory.usage_in_bytes"));
-  set_ll (mu, "max", read_ll (mem, "memory.max_usage_in_bytes"));
-  set_ll (mu, "limit", read_ll (mem, "memory.limit_in_bytes"));
-  set_ll (mu, "failcnt", read_ll (mem, "memory.failcnt"));
-  set_ll (sw, "usage", read_ll (mem, "memory.memsw.usage_in_bytes"));
-  set_ll (sw, "limit", read_ll (mem, "memory.memsw.limit_in_bytes"));
-  json_object_set_new (memory, "usage", mu);
-  json_object_set_new (memory, "swap", sw);
-  json_object_set_new (memory, "raw", read_kv (mem, "memory.stat"));
-  set_ll (p, "current", read_ll (pids, "pids.current"));
-  set_ll (p, "limit", read_ll (pids, "pids.max"));
-  json_object_set_new (data, "cpu", cpu);
-  json_object_set_new (data, "memory", memory);
-  json_object_set_new (data, "pids", p);
+  json_object_set_new (section (data, "memory"), "raw", read_kv (v1_dir (t, "memory"), "memory.stat"));
   return data;
 }
 
@@ -701,36 +723,32 @@ v2_freeze (const struct rt_cg_target *t, bool frozen, vs_error *err)
 static json_t *
 v2_stats (const struct rt_cg_target *t)
 {
+  static const struct stat_file files[] = {
+    { "memory.usage", "usage", NULL, "memory.current" },
+    { "memory.usage", "max", NULL, "memory.peak" },
+    { "memory.usage", "limit", NULL, "memory.max" },
+    { "memory.swap", "usage", NULL, "memory.swap.current" },
+    { "memory.swap", "limit", NULL, "memory.swap.max" },
+    { "pids", "current", NULL, "pids.current" },
+    { "pids", "limit", NULL, "pids.max" },
+  };
   const char *dir = t->v2_dir;
-  json_t *data = json_object (), *cpu = json_object (), *usage = json_object (), *memory = json_object (),
-         *mu = json_object (), *sw = json_object (), *p = json_object ();
-  json_t *stat = read_kv (dir, "cpu.stat");
+  json_t *data = json_object (), *stat = read_kv (dir, "cpu.stat"), *usage = section (data, "cpu.usage");
   long long v;
 
+  /* cpu.stat counts microseconds; the stats say nanoseconds, as v1 does */
   if (get_i64 (stat, "usage_usec", &v))
     json_object_set_new (usage, "total", json_integer (v * 1000));
   if (get_i64 (stat, "user_usec", &v))
     json_object_set_new (usage, "user", json_integer (v * 1000));
   if (get_i64 (stat, "system_usec", &v))
     json_object_set_new (usage, "kernel", json_integer (v * 1000));
-  json_object_set_new (cpu, "usage", usage);
-  json_object_set_new (cpu, "throttling",
+  json_object_set_new (section (data, "cpu"), "throttling",
                        json_pack ("{s:O?, s:O?}", "periods", json_object_get (stat, "nr_periods"), "throttledPeriods",
                                   json_object_get (stat, "nr_throttled")));
   json_decref (stat);
-  set_ll (mu, "usage", read_ll (dir, "memory.current"));
-  set_ll (mu, "max", read_ll (dir, "memory.peak"));
-  set_ll (mu, "limit", read_ll (dir, "memory.max"));
-  set_ll (sw, "usage", read_ll (dir, "memory.swap.current"));
-  set_ll (sw, "limit", read_ll (dir, "memory.swap.max"));
-  json_object_set_new (memory, "usage", mu);
-  json_object_set_new (memory, "swap", sw);
-  json_object_set_new (memory, "raw", read_kv (dir, "memory.stat"));
-  set_ll (p, "current", read_ll (dir, "pids.current"));
-  set_ll (p, "limit", read_ll (dir, "pids.max"));
-  json_object_set_new (data, "cpu", cpu);
-  json_object_set_new (data, "memory", memory);
-  json_object_set_new (data, "pids", p);
+  read_stat_files (data, t, files, ARRAY_SIZE (files));
+  json_object_set_new (section (data, "memory"), "raw", read_kv (dir, "memory.stat"));
   /* pressure stall information, where the kernel has it */
   {
     static const char *const kinds[] = { "cpu", "memory", "io" };
