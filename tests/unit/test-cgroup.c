@@ -69,22 +69,6 @@ static const struct { const char *ctrl; const char *files[16]; } v1_layout[] = {
     }                                                                                                   \
   while (0)
 
-#define assert_msg_contains(err, needle)                                                                \
-  do                                                                                                    \
-    {                                                                                                   \
-      if (strstr ((err).msg, (needle)) == NULL)                                                         \
-        fail_msg ("message \"%s\" does not contain \"%s\"", (err).msg, (needle));                      \
-    }                                                                                                   \
-  while (0)
-
-#define assert_one_line(err)                                                                            \
-  do                                                                                                    \
-    {                                                                                                   \
-      if ((err).msg[0] == '\0' || strchr ((err).msg, '\n') != NULL)                                     \
-        fail_msg ("message \"%s\" is not one non-empty line", (err).msg);                              \
-    }                                                                                                   \
-  while (0)
-
 static json_t *
 J (const char *text)
 {

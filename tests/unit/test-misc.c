@@ -52,14 +52,6 @@ assert_fd_is (int fd, const char *path)
               (unsigned long) b.st_ino);
 }
 
-#define assert_msg_contains(err, needle)                                                              \
-  do                                                                                                  \
-    {                                                                                                 \
-      if (strstr ((err).msg, (needle)) == NULL)                                                       \
-        fail_msg ("message \"%s\" does not contain \"%s\"", (err).msg, (needle));                    \
-    }                                                                                                 \
-  while (0)
-
 /* Run fn(arg) in a child so that a sanitizer abort fails only this check.
  * Returns false if the child did not exit normally; *out gets its result. */
 static bool

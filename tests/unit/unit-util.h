@@ -72,3 +72,21 @@ rm_tree (const char *path)
 {
   nftw (path, unit_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+/* The message of a vs_error holds needle. */
+#define assert_msg_contains(err, needle)                                                                \
+  do                                                                                                    \
+    {                                                                                                   \
+      if (strstr ((err).msg, (needle)) == NULL)                                                         \
+        fail_msg ("message \"%s\" does not contain \"%s\"", (err).msg, (needle));                      \
+    }                                                                                                   \
+  while (0)
+
+/* The message of a vs_error is one non-empty line. */
+#define assert_one_line(err)                                                                            \
+  do                                                                                                    \
+    {                                                                                                   \
+      if ((err).msg[0] == '\0' || strchr ((err).msg, '\n') != NULL)                                     \
+        fail_msg ("message \"%s\" is not one non-empty line", (err).msg);                              \
+    }                                                                                                   \
+  while (0)
