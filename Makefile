@@ -9,9 +9,13 @@ PKGS    := jansson libseccomp libcap
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PKG_STATIC := $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
+# The engine (build/vessel) also uses the image libraries; the runtime does not.
+IMG_PKGS   := libarchive libcurl sqlite3 libcrypto
+IMG_CFLAGS := $(shell pkg-config --cflags $(IMG_PKGS) 2>/dev/null)
+IMG_LIBS   := $(shell pkg-config --libs $(IMG_PKGS) 2>/dev/null) -lpthread
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wno-format-nonliteral -Wno-format-truncation
-BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -fno-strict-aliasing $(PKG_CFLAGS)
+BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -fno-strict-aliasing $(PKG_CFLAGS) $(IMG_CFLAGS)
 # Release binaries carry no debug info: the runtime copies itself into a
 # sealed memfd on every create/run, so every byte costs.
 REL_CFLAGS  := $(BASE_CFLAGS) -O2 -D_FORTIFY_SOURCE=2 -ffunction-sections -fdata-sections
@@ -23,6 +27,7 @@ SAN_CFLAGS  := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
 BASIC_SRC   := $(wildcard src/basic/*.c)
 RUNTIME_SRC := $(wildcard src/runtime/*.c)
 RTCLI_SRC   := $(wildcard src/cli/runtime/*.c)
+IMAGE_SRC   := $(wildcard src/image/*.c)
 VESSEL_SRC  := $(wildcard src/cli/vessel/*.c)
 LIB_SRC     := $(BASIC_SRC) $(RUNTIME_SRC)
 UNIT_SRC    := $(wildcard tests/unit/test-*.c)
@@ -43,15 +48,15 @@ $(SAN)/%.o: %.c
 # container (once from its sealed copy), and no dynamic loading is cheapest.
 build/vessel-runtime: $(patsubst %.c,$(REL)/%.o,$(LIB_SRC) $(RTCLI_SRC))
 	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -static-pie -o $@ $^ $(PKG_STATIC)
-build/vessel: $(patsubst %.c,$(REL)/%.o,$(VESSEL_SRC))
-	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $^
+build/vessel: $(patsubst %.c,$(REL)/%.o,$(VESSEL_SRC) $(IMAGE_SRC) $(LIB_SRC))
+	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS)
 build/asan/vessel-runtime: $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(RTCLI_SRC))
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
-build/asan/vessel: $(patsubst %.c,$(SAN)/%.o,$(VESSEL_SRC))
-	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^
-build/asan/tests/%: $(SAN)/tests/unit/%.o $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
+build/asan/vessel: $(patsubst %.c,$(SAN)/%.o,$(VESSEL_SRC) $(IMAGE_SRC) $(LIB_SRC))
+	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS)
+build/asan/tests/%: $(SAN)/tests/unit/%.o $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(IMAGE_SRC))
 	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS) -lcmocka
 
 UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 

@@ -1,39 +1,176 @@
-/* main.c — vessel, the engine's command line.  The engine itself lands in
- * later issues; today it answers version and help. */
+/* main.c — vessel: global options, then dispatch to a command. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../../basic/cleanup.h"
 #include "../../version.h"
+#include "cli.h"
+
+typedef struct
+{
+  const char *name;
+  vs_cmd_fn fn;
+  const char *help;
+} command;
+
+static const command commands[] = {
+  { "pull", cmd_pull, "pull an image from a registry" },
+  { "push", cmd_push, "push an image to a registry" },
+  { "login", cmd_login, "store credentials for a registry" },
+  { "logout", cmd_logout, "remove stored credentials for a registry" },
+  { "images", cmd_images, "list images" },
+  { "history", cmd_history, "show the history of an image" },
+  { "tag", cmd_tag, "give an image another name" },
+  { "rmi", cmd_rmi, "remove images" },
+  { "save", cmd_save, "write images to a docker-archive tar or an OCI layout" },
+  { "load", cmd_load, "read images from a docker-archive tar or an OCI layout" },
+  { "import", cmd_import, "make an image from a rootfs tarball" },
+};
+
+/* `vessel image X` */
+static const command image_commands[] = {
+  { "pull", cmd_pull, "pull an image from a registry" },
+  { "push", cmd_push, "push an image to a registry" },
+  { "ls", cmd_images, "list images" },
+  { "list", cmd_images, NULL },
+  { "inspect", cmd_image_inspect, "show an image's details as JSON" },
+  { "history", cmd_history, "show the history of an image" },
+  { "tag", cmd_tag, "give an image another name" },
+  { "rm", cmd_rmi, "remove images" },
+  { "prune", cmd_image_prune, "remove dangling (-a: unused) images" },
+  { "check", cmd_image_check, "find and remove orphans in the image store" },
+  { "save", cmd_save, "write images to an archive" },
+  { "load", cmd_load, "read images from an archive" },
+  { "import", cmd_import, "make an image from a rootfs tarball" },
+};
+
+static const command system_commands[] = {
+  { "df", cmd_system_df, "show disk use" },
+};
+
+int
+cli_error (const vs_error *err)
+{
+  fprintf (stderr, "Error: %s\n", err->msg[0] ? err->msg : "unknown error");
+  return EXIT_ENGINE;
+}
+
+int
+cli_usage (const char *cmd, const char *fmt, ...)
+{
+  char msg[512];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (msg, sizeof msg, fmt, ap);
+  va_end (ap);
+  fprintf (stderr, "Error: %s%s%s\n", cmd ? cmd : "", cmd ? ": " : "", msg);
+  return EXIT_ENGINE;
+}
+
+int
+cli_store (vs_cli *cli, bool exclusive, vs_store **ret, vs_error *err)
+{
+  return vs_store_open (cli->root, exclusive, ret, err);
+}
 
 static void
 usage (FILE *out)
 {
-  fprintf (out, "usage: vessel [--root DIR] COMMAND [ARGS]\n\n"
-                "A container engine: images, containers, networks.\n\n"
-                "commands:\n"
-                "  version   print the version\n"
-                "  help      print this help\n\n"
+  fprintf (out, "usage: vessel [--root DIR] [--debug] COMMAND [ARGS]\n\n"
+                "A container engine: images, containers, networks.\n\ncommands:\n");
+  for (size_t i = 0; i < ARRAY_SIZE (commands); i++)
+    fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].help);
+  fprintf (out, "  image     manage images (see vessel image --help)\n"
+                "  system    df: disk use\n"
+                "  version   print the version\n\n"
                 "The OCI runtime is `vessel-runtime` (see vessel-runtime --help).\n");
+}
+
+static int
+dispatch (vs_cli *cli, const char *group, const command *cmds, size_t n, int argc, char **argv)
+{
+  if (argc < 1 || strcmp (argv[0], "--help") == 0 || strcmp (argv[0], "-h") == 0)
+    {
+      FILE *out = argc < 1 ? stderr : stdout;
+      fprintf (out, "usage: vessel %s COMMAND [ARGS]\n\ncommands:\n", group);
+      for (size_t i = 0; i < n; i++)
+        if (cmds[i].help)
+          fprintf (out, "  %-9s %s\n", cmds[i].name, cmds[i].help);
+      return argc < 1 ? EXIT_ENGINE : 0;
+    }
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (argv[0], cmds[i].name) == 0)
+      {
+        optind = 0; /* reset getopt for the command's own parser */
+        return cmds[i].fn (cli, argc, argv);
+      }
+  fprintf (stderr, "Error: unknown command `vessel %s %s` (see vessel %s --help)\n", group, argv[0], group);
+  return EXIT_ENGINE;
 }
 
 int
 main (int argc, char **argv)
 {
-  if (argc < 2)
+  vs_cli cli = { .root = getenv ("VESSEL_ROOT"), .runroot = "/run/vessel" };
+  int i = 1;
+
+  if (cli.root == NULL || cli.root[0] == '\0')
+    cli.root = "/var/lib/vessel";
+  for (; i < argc && argv[i][0] == '-'; i++)
+    {
+      const char *a = argv[i];
+      if (strcmp (a, "--root") == 0 && i + 1 < argc)
+        cli.root = argv[++i];
+      else if (strncmp (a, "--root=", 7) == 0)
+        cli.root = a + 7;
+      else if (strcmp (a, "--debug") == 0 || strcmp (a, "-D") == 0)
+        cli.debug = true;
+      else if (strcmp (a, "--version") == 0 || strcmp (a, "-v") == 0)
+        {
+          printf ("vessel version %s\n", VESSEL_VERSION);
+          return 0;
+        }
+      else if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
+        {
+          usage (stdout);
+          return 0;
+        }
+      else
+        return cli_usage (NULL, "unknown flag `%s` (see vessel --help)", a);
+    }
+  if (i >= argc)
     {
       usage (stderr);
-      return 125;
+      return EXIT_ENGINE;
     }
-  if (strcmp (argv[1], "version") == 0 || strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "-v") == 0)
+  if (cli.root[0] != '/')
+    return cli_usage (NULL, "--root `%s`: must be an absolute path", cli.root);
+  argc -= i;
+  argv += i;
+  if (strcmp (argv[0], "version") == 0)
     {
       printf ("vessel version %s\n", VESSEL_VERSION);
       return 0;
     }
-  if (strcmp (argv[1], "help") == 0 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+  if (strcmp (argv[0], "help") == 0)
     {
       usage (stdout);
       return 0;
     }
-  fprintf (stderr, "vessel: unknown command `%s` (see vessel --help)\n", argv[1]);
-  return 125;
+  if (strcmp (argv[0], "image") == 0)
+    return dispatch (&cli, "image", image_commands, ARRAY_SIZE (image_commands), argc - 1, argv + 1);
+  if (strcmp (argv[0], "system") == 0)
+    return dispatch (&cli, "system", system_commands, ARRAY_SIZE (system_commands), argc - 1, argv + 1);
+  for (size_t k = 0; k < ARRAY_SIZE (commands); k++)
+    if (strcmp (argv[0], commands[k].name) == 0)
+      {
+        optind = 0;
+        return commands[k].fn (&cli, argc, argv);
+      }
+  fprintf (stderr, "Error: unknown command `%s` (see vessel --help)\n", argv[0]);
+  return EXIT_ENGINE;
 }

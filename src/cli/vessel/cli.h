@@ -1,0 +1,57 @@
+/* cli.h — what every `vessel` command shares: global options, error
+ * reporting with docker's exit codes, and option-parsing helpers. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../../basic/error.h"
+#include "../../image/store.h"
+
+/* docker's exit codes for the engine itself */
+#define EXIT_ENGINE 125   /* the engine failed (bad flag, no such image...) */
+#define EXIT_CANNOT_INVOKE 126
+#define EXIT_NOT_FOUND 127
+
+typedef struct vs_cli
+{
+  const char *root;     /* --root, $VESSEL_ROOT, or /var/lib/vessel */
+  const char *runroot;  /* runtime state: /run/vessel */
+  bool debug;
+} vs_cli;
+
+typedef int (*vs_cmd_fn) (vs_cli *cli, int argc, char **argv);
+
+/* Print "Error: <msg>" on stderr; returns EXIT_ENGINE. */
+int cli_error (const vs_error *err);
+/* Print "Error: <cmd>: <formatted>" (a usage problem); returns EXIT_ENGINE. */
+int cli_usage (const char *cmd, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+/* Open the image store (exclusive for changing commands). */
+int cli_store (vs_cli *cli, bool exclusive, vs_store **ret, vs_error *err);
+/* "12.3MB" / "1.05GB" as docker prints sizes (decimal units). */
+void cli_human_size (char *buf, size_t len, int64_t bytes);
+/* "3 minutes ago" as docker prints times. */
+void cli_human_ago (char *buf, size_t len, int64_t when);
+/* Whether a --tls-verify was given, else docker's default: plain http is
+ * allowed for localhost and 127.0.0.0/8 and for hosts listed in
+ * $VESSEL_INSECURE_REGISTRIES (comma-separated). */
+bool cli_tls_verify (const char *host, int flag /* -1 unset, 0, 1 */);
+/* Parse a --tls-verify[=bool] value: -1 when bad. */
+int cli_parse_bool (const char *s);
+
+/* Commands (one file per family). */
+int cmd_pull (vs_cli *cli, int argc, char **argv);
+int cmd_push (vs_cli *cli, int argc, char **argv);
+int cmd_login (vs_cli *cli, int argc, char **argv);
+int cmd_logout (vs_cli *cli, int argc, char **argv);
+int cmd_images (vs_cli *cli, int argc, char **argv);
+int cmd_image_inspect (vs_cli *cli, int argc, char **argv);
+int cmd_history (vs_cli *cli, int argc, char **argv);
+int cmd_tag (vs_cli *cli, int argc, char **argv);
+int cmd_rmi (vs_cli *cli, int argc, char **argv);
+int cmd_image_prune (vs_cli *cli, int argc, char **argv);
+int cmd_image_check (vs_cli *cli, int argc, char **argv);
+int cmd_system_df (vs_cli *cli, int argc, char **argv);
+int cmd_save (vs_cli *cli, int argc, char **argv);
+int cmd_load (vs_cli *cli, int argc, char **argv);
+int cmd_import (vs_cli *cli, int argc, char **argv);
