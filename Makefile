@@ -10,7 +10,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PKG_STATIC := $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
 # The engine (build/vessel) also uses the image libraries; the runtime does not.
-IMG_PKGS   := libarchive libcurl sqlite3 libcrypto
+IMG_PKGS   := libarchive libcurl sqlite3 libcrypto libisal
 IMG_CFLAGS := $(shell pkg-config --cflags $(IMG_PKGS) 2>/dev/null)
 IMG_LIBS   := $(shell pkg-config --libs $(IMG_PKGS) 2>/dev/null) -lpthread
 

@@ -188,7 +188,9 @@ decompress_fd (int fd, bool rewind, const char *what, data_fn fn, void *user, ch
   archive_read_support_filter_bzip2 (a);
   archive_read_support_format_raw (a);
   if (archive_read_open_fd (a, fd, 65536) != ARCHIVE_OK || archive_read_next_header (a, &e) != ARCHIVE_OK)
-    return vs_fail (err, 0, "%s: %s", what, archive_error_string (a) ? archive_error_string (a) : "empty input");
+    return vs_fail (err, 0, "%s: %s", what,
+                    archive_filter_bytes (a, -1) == 0 || archive_error_string (a) == NULL ? "the input is empty"
+                                                                                          : archive_error_string (a));
   h = vs_sha256_new ();
   if (h == NULL)
     return vs_fail (err, ENOMEM, "%s", what);
@@ -311,7 +313,7 @@ tar_add_fd (tar_out *t, const char *name, int fd, int64_t size, vs_error *err)
       if (n < 0)
         return vs_fail (err, errno, "save: read `%s`", name);
       if (n == 0)
-        return vs_fail (err, EIO, "save: `%s` shrank while being saved", name);
+        return vs_fail (err, 0, "save: `%s` shrank while being saved", name);
       if (n > size - done)
         n = (ssize_t) (size - done);
       if ((r = tar_write_fn (t, buf, (size_t) n, err)) < 0)
@@ -356,7 +358,7 @@ save_docker_layer (vs_store *s, tar_out *t, const vs_image *img, const vs_image_
   if ((r = decompress_fd (fd, true, what, NULL, NULL, got, &size, err)) < 0)
     return r;
   if (strcmp (got, l->diff_id) != 0)
-    return vs_fail (err, EINVAL, "save: layer %s of image %s: its content is %s, the image config says %s", l->blob,
+    return vs_fail (err, 0, "save: layer %s of image %s: its content is %s, the image config says %s", l->blob,
                     img->id, got, l->diff_id);
   if ((r = tar_header (t, name, size, false, err)) < 0)
     return r;
@@ -672,7 +674,7 @@ src_open (source *src, const char *name, const char *what, int *ret, int64_t *si
 
   vs_printable (name, shown, sizeof shown);
   if (path_clean ("", name, false, path, sizeof path) < 0 || path[0] == '\0')
-    return vs_fail (err, EINVAL, "load %s: %s `%s`: not a path inside the archive", src->label, what, shown);
+    return vs_fail (err, 0, "load %s: %s `%s`: not a path inside the archive", src->label, what, shown);
   for (int hops = 0; hops < 16; hops++)
     {
       int fd = openat (src->dir_fd, path, O_RDONLY | O_CLOEXEC | (src->follow ? 0 : O_NOFOLLOW));
@@ -682,7 +684,7 @@ src_open (source *src, const char *name, const char *what, int *ret, int64_t *si
           if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
             {
               close (fd);
-              return vs_fail (err, EINVAL, "load %s: %s `%s`: not a regular file", src->label, what, shown);
+              return vs_fail (err, 0, "load %s: %s `%s`: not a regular file", src->label, what, shown);
             }
           *ret = fd;
           if (size)
@@ -698,7 +700,7 @@ src_open (source *src, const char *name, const char *what, int *ret, int64_t *si
         break;
       snprintf (path, sizeof path, "%s", l->target);
     }
-  return vs_fail (err, ENOENT, "load %s: %s `%s`: missing from the archive", src->label, what, shown);
+  return vs_fail (err, 0, "load %s: %s `%s`: missing from the archive", src->label, what, shown);
 }
 
 static bool
@@ -773,17 +775,23 @@ stage_extract (source *src, int in, vs_error *err)
   archive_read_support_filter_bzip2 (a);
   archive_read_support_format_tar (a);
   if (archive_read_open_fd (a, in, 65536) != ARCHIVE_OK)
-    return vs_fail (err, 0, "load %s: %s", src->label, archive_error_string (a));
+    {
+      if (archive_filter_bytes (a, -1) == 0)
+        return vs_fail (err, 0, "load %s: the input is empty", src->label);
+      return vs_fail (err, 0, "load %s: not a tar archive: %s", src->label, archive_error_string (a));
+    }
   for (;;)
     {
       struct archive_entry *e;
       char path[PATH_MAX], shown[100];
-      const char *name, *hl, *base;
+      const char *name, *hl, *base = NULL;
       _cleanup_close_ int pfd = -1, fd = -1;
       int rc = archive_read_next_header (a, &e), r;
 
       if (rc == ARCHIVE_EOF)
         break;
+      if (rc < ARCHIVE_WARN && first && archive_filter_bytes (a, -1) == 0)
+        return vs_fail (err, 0, "load %s: the input is empty", src->label);
       if (rc < ARCHIVE_WARN)
         return vs_fail (err, 0, "load %s: %s%s", src->label, first ? "not a tar archive: " : "",
                         archive_error_string (a));
@@ -791,7 +799,7 @@ stage_extract (source *src, int in, vs_error *err)
       name = archive_entry_pathname (e);
       vs_printable (name ? name : "", shown, sizeof shown);
       if (name == NULL || path_clean ("", name, false, path, sizeof path) < 0)
-        return vs_fail (err, EINVAL, "load %s: archive entry `%s`: its path leaves the archive (absolute or ..)",
+        return vs_fail (err, 0, "load %s: archive entry `%s`: its path leaves the archive (absolute or ..)",
                         src->label, shown);
       if (path[0] == '\0')
         continue;
@@ -806,7 +814,7 @@ stage_extract (source *src, int in, vs_error *err)
           vs_printable (target ? target : "", tshown, sizeof tshown);
           if (target == NULL || path_clean (hl ? "" : dir, target, hl == NULL, cleaned, sizeof cleaned) < 0
               || cleaned[0] == '\0')
-            return vs_fail (err, EINVAL, "load %s: archive entry `%s`: link target `%s` is outside the archive",
+            return vs_fail (err, 0, "load %s: archive entry `%s`: link target `%s` is outside the archive",
                             src->label, shown, tshown);
           nl = realloc (src->links, (src->n_links + 1) * sizeof *nl);
           if (nl == NULL)
@@ -830,7 +838,7 @@ stage_extract (source *src, int in, vs_error *err)
         return vs_fail (err, 0, "load %s: archive entry `%s`: %s", src->label, shown, archive_error_string (a));
     }
   if (first)
-    return vs_fail (err, EINVAL, "load %s: an empty archive", src->label);
+    return vs_fail (err, 0, "load %s: an empty archive", src->label);
   return 0;
 }
 
@@ -874,7 +882,7 @@ canonical_name (loader *L, const char *s, const char *where, char **ret, vs_erro
   if (ref.tag == NULL)
     {
       vs_ref_free (&ref);
-      return vs_fail (err, EINVAL, "load %s: %s `%s`: a name with a digest cannot name a loaded image",
+      return vs_fail (err, 0, "load %s: %s `%s`: a name with a digest cannot name a loaded image",
                       L->src->label, where, vs_printable (s, shown, sizeof shown));
     }
   *ret = vs_ref_name (&ref);
@@ -984,13 +992,13 @@ load_docker_image (loader *L, json_t *entry, size_t idx, vs_error *err)
 
   snprintf (where, sizeof where, "manifest.json [%zu]", idx);
   if (!json_is_object (entry))
-    return vs_fail (err, EINVAL, "load %s: %s: not an object", label, where);
+    return vs_fail (err, 0, "load %s: %s: not an object", label, where);
   if (config_name == NULL)
-    return vs_fail (err, EINVAL, "load %s: %s: Config is missing or not a string", label, where);
+    return vs_fail (err, 0, "load %s: %s: Config is missing or not a string", label, where);
   if (!json_is_array (layers))
-    return vs_fail (err, EINVAL, "load %s: %s: Layers is missing or not an array", label, where);
+    return vs_fail (err, 0, "load %s: %s: Layers is missing or not an array", label, where);
   if (tags && !json_is_null (tags) && !json_is_array (tags))
-    return vs_fail (err, EINVAL, "load %s: %s: RepoTags is not an array", label, where);
+    return vs_fail (err, 0, "load %s: %s: RepoTags is not an array", label, where);
   n = json_array_size (layers);
 
   /* names first: a bad one fails before anything is stored */
@@ -1001,7 +1009,7 @@ load_docker_image (loader *L, json_t *entry, size_t idx, vs_error *err)
       char w[96];
       snprintf (w, sizeof w, "%s: RepoTags[%zu]", where, k);
       if (t == NULL)
-        r = vs_fail (err, EINVAL, "load %s: %s: not a string", label, w);
+        r = vs_fail (err, 0, "load %s: %s: not a string", label, w);
       else if ((r = canonical_name (L, t, w, &canon, err)) == 0 && strv_add (&names, canon) < 0)
         r = vs_fail (err, ENOMEM, "load %s", label);
       if (r < 0)
@@ -1019,7 +1027,7 @@ load_docker_image (loader *L, json_t *entry, size_t idx, vs_error *err)
     }
   if (c.n_diff_ids != n)
     {
-      r = vs_fail (err, EINVAL, "load %s: %s: Layers lists %zu layers, the config's rootfs.diff_ids %zu", label,
+      r = vs_fail (err, 0, "load %s: %s: Layers lists %zu layers, the config's rootfs.diff_ids %zu", label,
                    where, n, c.n_diff_ids);
       goto out;
     }
@@ -1040,7 +1048,7 @@ load_docker_image (loader *L, json_t *entry, size_t idx, vs_error *err)
       snprintf (w, sizeof w, "%s: Layers[%zu]", where, j);
       if (lname == NULL)
         {
-          r = vs_fail (err, EINVAL, "load %s: %s: not a string", label, w);
+          r = vs_fail (err, 0, "load %s: %s: not a string", label, w);
           goto out;
         }
       descs[j].digest = malloc (72);
@@ -1055,22 +1063,21 @@ load_docker_image (loader *L, json_t *entry, size_t idx, vs_error *err)
       descs[j].media_type = (char *) layer_type (fd, descs[j].digest, c.diff_ids[j]);
       if (descs[j].media_type == NULL)
         {
-          r = vs_fail (err, EINVAL, "load %s: %s `%s`: its content is %s, the config's rootfs.diff_ids[%zu] is %s",
+          r = vs_fail (err, 0, "load %s: %s `%s`: its content is %s, the config's rootfs.diff_ids[%zu] is %s",
                        label, w, lname, descs[j].digest, j, c.diff_ids[j]);
           goto out;
         }
       if (strcmp (descs[j].media_type, VS_MT_OCI_LAYER) != 0)
         {
           /* compressed: check now, the snapshot may already exist */
-          if ((r = lseek (fd, 0, SEEK_SET)) < 0
-              || (r = decompress_fd (fd, true, lname, NULL, NULL, got, NULL, err)) < 0)
+          if ((r = decompress_fd (fd, true, lname, NULL, NULL, got, NULL, err)) < 0)
             {
-              r = vs_wrap (err, r < 0 ? r : -EIO, "load %s: %s", label, w);
+              r = vs_wrap (err, r, "load %s: %s", label, w);
               goto out;
             }
           if (strcmp (got, c.diff_ids[j]) != 0)
             {
-              r = vs_fail (err, EINVAL, "load %s: %s `%s`: its content is %s, the config's rootfs.diff_ids[%zu] is %s",
+              r = vs_fail (err, 0, "load %s: %s `%s`: its content is %s, the config's rootfs.diff_ids[%zu] is %s",
                            label, w, lname, got, j, c.diff_ids[j]);
               goto out;
             }
@@ -1132,10 +1139,10 @@ load_docker (loader *L, vs_error *err)
     return r;
   root = json_loadb (data, len, 0, &jerr);
   if (root == NULL)
-    return vs_fail (err, EINVAL, "load %s: manifest.json: malformed JSON: %s (line %d)", L->src->label, jerr.text,
+    return vs_fail (err, 0, "load %s: manifest.json: malformed JSON: %s (line %d)", L->src->label, jerr.text,
                     jerr.line);
   if (!json_is_array (root) || json_array_size (root) == 0)
-    return vs_fail (err, EINVAL, "load %s: manifest.json: not a non-empty array of images", L->src->label);
+    return vs_fail (err, 0, "load %s: manifest.json: not a non-empty array of images", L->src->label);
   for (size_t i = 0; i < json_array_size (root); i++)
     if ((r = load_docker_image (L, json_array_get (root, i), i, err)) < 0)
       return r;
@@ -1157,10 +1164,10 @@ oci_read_blob (loader *L, const char *digest, int64_t size, const char *what, ch
     return r;
   vs_sha256_buf (*data, *len, got);
   if (strcmp (got, digest) != 0)
-    return vs_fail (err, EINVAL, "load %s: %s %s: blob digest mismatch: its content is %s", L->src->label, what,
+    return vs_fail (err, 0, "load %s: %s %s: blob digest mismatch: its content is %s", L->src->label, what,
                     name, got);
   if (size >= 0 && (int64_t) *len != size)
-    return vs_fail (err, EINVAL, "load %s: %s %s: %zu bytes, its descriptor says %lld", L->src->label, what, name,
+    return vs_fail (err, 0, "load %s: %s %s: %zu bytes, its descriptor says %lld", L->src->label, what, name,
                     *len, (long long) size);
   return 0;
 }
@@ -1183,7 +1190,7 @@ load_oci_image (loader *L, json_t *desc, size_t idx, vs_error *err)
 
   snprintf (where, sizeof where, "index.json manifests[%zu]", idx);
   if (!json_is_object (desc) || digest == NULL || !json_is_integer (jsize) || json_integer_value (jsize) < 0)
-    return vs_fail (err, EINVAL, "load %s: %s: not a descriptor (digest, size)", label, where);
+    return vs_fail (err, 0, "load %s: %s: not a descriptor (digest, size)", label, where);
   size = json_integer_value (jsize);
   /* the name: containerd's full one, else ref.name when it is a reference
      (a bare tag like "latest" names no repository: loaded untagged) */
@@ -1210,7 +1217,7 @@ load_oci_image (loader *L, json_t *desc, size_t idx, vs_error *err)
       vs_index ix = { 0 };
       const vs_descriptor *d;
       if (depth >= 4)
-        return vs_fail (err, EINVAL, "load %s: %s: indexes nested too deep", label, where);
+        return vs_fail (err, 0, "load %s: %s: indexes nested too deep", label, where);
       if ((r = vs_index_parse (data, len, &ix, err)) < 0)
         return vs_wrap (err, r, "load %s: %s %s", label, where, mdigest);
       d = vs_index_pick (&ix, vs_platform_default (), err);
@@ -1229,7 +1236,7 @@ load_oci_image (loader *L, json_t *desc, size_t idx, vs_error *err)
   if (r == 0 && (r = vs_image_config_parse (config, config_len, &c, err)) < 0)
     r = vs_wrap (err, r, "load %s: config %s", label, m.config.digest);
   if (r == 0 && c.n_diff_ids != m.n_layers)
-    r = vs_fail (err, EINVAL, "load %s: manifest %s lists %zu layers, its config's rootfs.diff_ids %zu", label,
+    r = vs_fail (err, 0, "load %s: manifest %s lists %zu layers, its config's rootfs.diff_ids %zu", label,
                  mdigest, m.n_layers, c.n_diff_ids);
   for (size_t j = 0; r == 0 && j < m.n_layers; j++)
     {
@@ -1241,7 +1248,7 @@ load_oci_image (loader *L, json_t *desc, size_t idx, vs_error *err)
       if ((r = src_open (L->src, bname, "layer", &fd, &have, err)) < 0)
         break;
       if (have != d->size)
-        r = vs_fail (err, EINVAL, "load %s: layer %s: %lld bytes, the manifest says %lld", label, bname,
+        r = vs_fail (err, 0, "load %s: layer %s: %lld bytes, the manifest says %lld", label, bname,
                      (long long) have, (long long) d->size);
       else if ((r = vs_store_blob_put_fd (L->s, fd, d->digest, NULL, NULL, err)) < 0)
         r = vs_wrap (err, r, "load %s: layer %s", label, bname);
@@ -1278,7 +1285,7 @@ load_oci (loader *L, vs_error *err)
     return r;
   layout = json_loadb (data, len, 0, &jerr);
   if (json_str (layout, "imageLayoutVersion") == NULL)
-    return vs_fail (err, EINVAL, "load %s: oci-layout: not an OCI layout file (no imageLayoutVersion)",
+    return vs_fail (err, 0, "load %s: oci-layout: not an OCI layout file (no imageLayoutVersion)",
                     L->src->label);
   free (data);
   data = NULL;
@@ -1286,11 +1293,11 @@ load_oci (loader *L, vs_error *err)
     return r;
   index = json_loadb (data, len, 0, &jerr);
   if (index == NULL)
-    return vs_fail (err, EINVAL, "load %s: index.json: malformed JSON: %s (line %d)", L->src->label, jerr.text,
+    return vs_fail (err, 0, "load %s: index.json: malformed JSON: %s (line %d)", L->src->label, jerr.text,
                     jerr.line);
   manifests = json_object_get (index, "manifests");
   if (!json_is_array (manifests) || json_array_size (manifests) == 0)
-    return vs_fail (err, EINVAL, "load %s: index.json: no manifests", L->src->label);
+    return vs_fail (err, 0, "load %s: index.json: no manifests", L->src->label);
   for (size_t i = 0; i < json_array_size (manifests); i++)
     if ((r = load_oci_image (L, json_array_get (manifests, i), i, err)) < 0)
       return r;
@@ -1349,7 +1356,7 @@ vs_archive_load (vs_store *s, const char *path, vs_loaded **ret, size_t *n, vs_e
       else if (src_has (&src, "oci-layout") || src_has (&src, "index.json"))
         r = load_oci (&L, err);
       else
-        r = vs_fail (err, EINVAL, "load %s: neither a docker-archive (no manifest.json) nor an OCI layout (no oci-layout)",
+        r = vs_fail (err, 0, "load %s: neither a docker-archive (no manifest.json) nor an OCI layout (no oci-layout)",
                      src.label);
     }
   if (r == 0 && (out = calloc (L.n ? L.n : 1, sizeof *out)) == NULL)
@@ -1482,14 +1489,14 @@ apply_change (json_t *cfg, const char *change, vs_error *err)
     rest++;
   il = strcspn (rest, " \t");
   if (il == 0 || il >= sizeof instr)
-    return vs_fail (err, EINVAL, "import: --change `%s`: expected an instruction and its arguments", shown);
+    return vs_fail (err, 0, "import: --change `%s`: expected an instruction and its arguments", shown);
   for (size_t i = 0; i < il; i++)
     instr[i] = (char) (rest[i] >= 'a' && rest[i] <= 'z' ? rest[i] - 32 : rest[i]);
   rest += il;
   while (*rest == ' ' || *rest == '\t')
     rest++;
   if (*rest == '\0')
-    return vs_fail (err, EINVAL, "import: --change `%s`: %s needs an argument", shown, instr);
+    return vs_fail (err, 0, "import: --change `%s`: %s needs an argument", shown, instr);
 
   if (strcmp (instr, "CMD") == 0 || strcmp (instr, "ENTRYPOINT") == 0)
     {
@@ -1508,7 +1515,7 @@ apply_change (json_t *cfg, const char *change, vs_error *err)
       if (arr == NULL)
         {
           if (split_words (rest, &words) < 0)
-            return vs_fail (err, EINVAL, "import: --change `%s`: unbalanced quotes", shown);
+            return vs_fail (err, 0, "import: --change `%s`: unbalanced quotes", shown);
           for (char **w = words; *w; w++)
             json_object_set_new (vols, *w, json_object ());
           strv_free (words);
@@ -1520,12 +1527,12 @@ apply_change (json_t *cfg, const char *change, vs_error *err)
       return 0;
     }
   if (strcmp (instr, "ENV") != 0 && strcmp (instr, "LABEL") != 0 && strcmp (instr, "EXPOSE") != 0)
-    return vs_fail (err, EINVAL,
+    return vs_fail (err, 0,
                     "import: --change `%s`: unknown instruction %s (supported: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, "
                     "STOPSIGNAL, USER, VOLUME, WORKDIR)",
                     shown, instr);
   if (split_words (rest, &words) < 0)
-    return vs_fail (err, EINVAL, "import: --change `%s`: unbalanced quotes", shown);
+    return vs_fail (err, 0, "import: --change `%s`: unbalanced quotes", shown);
 
   if (strcmp (instr, "EXPOSE") == 0)
     {
@@ -1537,7 +1544,7 @@ apply_change (json_t *cfg, const char *change, vs_error *err)
           const char *proto = (*w)[dl] == '/' ? *w + dl + 1 : "tcp";
           if (dl == 0 || ((*w)[dl] != '\0' && (*w)[dl] != '/')
               || (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0 && strcmp (proto, "sctp") != 0))
-            r = vs_fail (err, EINVAL, "import: --change `%s`: `%s` is not a port (PORT[/tcp|udp|sctp])", shown, *w);
+            r = vs_fail (err, 0, "import: --change `%s`: `%s` is not a port (PORT[/tcp|udp|sctp])", shown, *w);
           else
             {
               snprintf (port, sizeof port, "%.*s/%s", (int) dl, *w, proto);
@@ -1552,7 +1559,7 @@ apply_change (json_t *cfg, const char *change, vs_error *err)
         {
           char *eq = strchr (*w, '=');
           if (eq == NULL || eq == *w)
-            r = vs_fail (err, EINVAL, "import: --change `%s`: `%s` is not KEY=VALUE", shown, *w);
+            r = vs_fail (err, 0, "import: --change `%s`: `%s` is not KEY=VALUE", shown, *w);
           else
             {
               *eq = '\0';
@@ -1585,7 +1592,7 @@ apply_change (json_t *cfg, const char *change, vs_error *err)
           size_t kl;
           if (eq == NULL || eq == *w)
             {
-              r = vs_fail (err, EINVAL, "import: --change `%s`: `%s` is not KEY=VALUE", shown, *w);
+              r = vs_fail (err, 0, "import: --change `%s`: `%s` is not KEY=VALUE", shown, *w);
               break;
             }
           kl = (size_t) (eq - *w) + 1;

@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,119 +86,263 @@ fetch_progress (void *user, size_t index, int64_t done, int64_t total)
     c->o->events->bytes (c->o->events->user, c->map[index], done, total);
 }
 
-static int
-fetch_blobs (vs_store *s, vs_registry *r, const char *repo, vs_blob_fetch *f, size_t *map, size_t n,
-             const vs_transfer_opts *o, vs_error *err)
+/* ---- layers: downloads and unpacks overlap ----
+ *
+ * Every layer whose snapshot is missing gets a thread that unpacks it.  When
+ * its blob is being downloaded, the thread reads the growing download file
+ * (pread behind the writer, waiting when it catches up), so decompressing
+ * and writing files overlap the transfer; the diff_id check at the end of
+ * the unpack covers the content, the blob digest check after the download
+ * covers the blob.  A failed download makes its readers fail. */
+
+struct download
 {
-  struct fetch_ctx ctx = { .o = o, .map = map };
-  size_t todo = 0;
-  int ret = 0;
+  vs_blob_fetch *f;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int state;             /* 0 running, 1 complete, -1 failed */
+};
 
-  for (size_t i = 0; i < n; i++)
-    f[i].fd = -1;
-  for (size_t i = 0; i < n && ret == 0; i++)
-    {
-      ret = vs_store_ingest_open (s, f[i].digest, &f[i].fd, &f[i].offset, err);
-      if (ret == 0 && f[i].size >= 0 && f[i].offset > f[i].size)
-        {
-          /* longer than announced: start again */
-          if (ftruncate (f[i].fd, 0) < 0)
-            ret = vs_fail (err, errno, "reset download of %s", f[i].digest);
-          f[i].offset = 0;
-        }
-    }
-  /* Those complete already (an earlier run died before the rename) skip the network. */
-  vs_blob_fetch *need = calloc (n ? n : 1, sizeof *need);
-  size_t *needmap = calloc (n ? n : 1, sizeof *needmap);
-  if (ret == 0 && (need == NULL || needmap == NULL))
-    ret = vs_fail (err, ENOMEM, "pull");
-  for (size_t i = 0; ret == 0 && i < n; i++)
-    if (f[i].size < 0 || f[i].offset < f[i].size)
-      {
-        need[todo] = f[i];
-        needmap[todo++] = map[i];
-      }
-  if (ret == 0 && todo > 0)
-    {
-      ctx.map = needmap;
-      ret = vs_registry_get_blobs (r, repo, need, todo, o->parallel > 0 ? o->parallel : 4, fetch_progress, &ctx, err);
-    }
-  for (size_t i = 0; ret == 0 && i < n; i++)
-    {
-      ret = vs_store_ingest_commit (s, f[i].digest, f[i].fd, err);
-      if (ret < 0)
-        ret = vs_wrap (err, ret, "repository %s", repo);
-    }
-  for (size_t i = 0; i < n; i++)
-    closep (&f[i].fd);
-  free (need);
-  free (needmap);
-  return ret;
-}
-
-/* Unpack snapshots, two at a time: layers are independent folders. */
-struct unpack_job
+struct layer_job
 {
   vs_store *s;
   vs_image_layer *l;
-  const vs_transfer_opts *o;
-  size_t index;
+  struct download *dl;   /* NULL: the blob is in the store */
+  int64_t pos;
+  pthread_t th;
+  bool started;
   int ret;
   vs_error err;
 };
 
-static void *
-unpack_one (void *arg)
+static int
+download_state (struct download *d)
 {
-  struct unpack_job *j = arg;
+  int st;
+  pthread_mutex_lock (&d->mu);
+  st = d->state;
+  pthread_mutex_unlock (&d->mu);
+  return st;
+}
+
+static void
+download_wait (struct download *d)
+{
+  struct timespec until;
+  clock_gettime (CLOCK_REALTIME, &until);
+  until.tv_nsec += 5 * 1000 * 1000;
+  if (until.tv_nsec >= 1000000000)
+    {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000;
+    }
+  pthread_mutex_lock (&d->mu);
+  if (d->state == 0)
+    pthread_cond_timedwait (&d->cv, &d->mu, &until);
+  pthread_mutex_unlock (&d->mu);
+}
+
+static void
+download_finish (struct download *d, int state)
+{
+  pthread_mutex_lock (&d->mu);
+  d->state = state;
+  pthread_cond_broadcast (&d->cv);
+  pthread_mutex_unlock (&d->mu);
+}
+
+/* vs_unpack_read_fn over a file that is still being written. */
+static ssize_t
+follow_read (void *user, void *buf, size_t len, char *msg, size_t msglen)
+{
+  struct layer_job *j = user;
+  for (;;)
+    {
+      int st = download_state (j->dl); /* before the read: all data up to st is there */
+      ssize_t n = pread (j->dl->f->fd, buf, len, j->pos);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int e = errno;
+          snprintf (msg, msglen, "read download of %s: %s", j->dl->f->digest, strerror (e));
+          return -e;
+        }
+      if (n > 0)
+        {
+          j->pos += n;
+          return n;
+        }
+      if (st > 0)
+        return 0;
+      if (st < 0)
+        {
+          snprintf (msg, msglen, "download of %s failed", j->dl->f->digest);
+          return -ECANCELED;
+        }
+      download_wait (j->dl);
+    }
+}
+
+static void *
+layer_thread (void *arg)
+{
+  struct layer_job *j = arg;
   int64_t size = -1;
-  j->ret = vs_store_snapshot_make (j->s, j->l->chain_id, j->l->blob, j->l->diff_id, &size, &j->err);
+
+  if (j->dl)
+    {
+      /* the first bytes tell gzip from the rest */
+      struct stat st;
+      while (download_state (j->dl) == 0 && fstat (j->dl->f->fd, &st) == 0 && st.st_size < 2)
+        download_wait (j->dl);
+      j->ret = vs_store_snapshot_make_stream (j->s, j->l->chain_id, j->l->blob, j->l->diff_id, j->dl->f->fd,
+                                              follow_read, j, &size, &j->err);
+    }
+  else
+    j->ret = vs_store_snapshot_make (j->s, j->l->chain_id, j->l->blob, j->l->diff_id, &size, &j->err);
   if (j->ret == 0 && size >= 0)
     j->l->size = size;
   return NULL;
 }
 
+/* Fetch the blobs in f (those not complete in ingest/ already) and unpack
+ * the layers marked in todo, at the same time; then verify and commit the
+ * blobs.  map[k]: the layer index of f[k] for progress events (SIZE_MAX for
+ * the config).  On failure, snapshots this call made are removed again. */
 static int
-unpack_layers (vs_store *s, vs_image *img, bool *todo, const vs_transfer_opts *o, vs_error *err)
+fetch_and_unpack (vs_store *s, vs_registry *r, const char *repo, vs_blob_fetch *f, size_t *map, size_t n,
+                  vs_image *img, const bool *todo, const vs_transfer_opts *o, vs_error *err)
 {
-  struct unpack_job *jobs = calloc (img->n_layers ? img->n_layers : 1, sizeof *jobs);
-  int ret = 0;
-  size_t i = 0;
+  size_t nl = img ? img->n_layers : 0, todo_n = 0;
+  struct download *dls = calloc (n ? n : 1, sizeof *dls);
+  struct layer_job *jobs = calloc (nl ? nl : 1, sizeof *jobs);
+  vs_blob_fetch *need = calloc (n ? n : 1, sizeof *need);
+  size_t *needmap = calloc (n ? n : 1, sizeof *needmap), *needidx = calloc (n ? n : 1, sizeof *needidx);
+  struct fetch_ctx ctx = { .o = o, .map = needmap };
+  int ret = 0, dl_ret = 0;
 
-  if (jobs == NULL)
-    return vs_fail (err, ENOMEM, "unpack layers");
-  while (i < img->n_layers && ret == 0)
+  if (dls == NULL || jobs == NULL || need == NULL || needmap == NULL || needidx == NULL)
     {
-      pthread_t th[2];
-      size_t started[2], k = 0;
-      for (; i < img->n_layers && k < 2; i++)
+      ret = vs_fail (err, ENOMEM, "pull from %s", repo);
+      goto out;
+    }
+  for (size_t k = 0; k < n; k++)
+    {
+      f[k].fd = -1;
+      dls[k].f = &f[k];
+      pthread_mutex_init (&dls[k].mu, NULL);
+      pthread_cond_init (&dls[k].cv, NULL);
+    }
+  for (size_t k = 0; k < n && ret == 0; k++)
+    {
+      ret = vs_store_ingest_open (s, f[k].digest, &f[k].fd, &f[k].offset, err);
+      if (ret == 0 && f[k].size >= 0 && f[k].offset > f[k].size)
         {
-          if (!todo[i])
-            continue;
-          jobs[i] = (struct unpack_job) { .s = s, .l = &img->layers[i], .o = o, .index = i };
-          emit_layer (o, i, img->layers[i].blob, img->layers[i].blob_size, "Extracting");
-          if (pthread_create (&th[k], NULL, unpack_one, &jobs[i]) != 0)
-            {
-              unpack_one (&jobs[i]);
-              th[k] = 0;
-            }
-          started[k++] = i;
+          /* longer than announced: start again */
+          if (ftruncate (f[k].fd, 0) < 0)
+            ret = vs_fail (err, errno, "reset download of %s", f[k].digest);
+          f[k].offset = 0;
         }
-      for (size_t t = 0; t < k; t++)
+      if (ret == 0 && f[k].size >= 0 && f[k].offset == f[k].size)
         {
-          struct unpack_job *j = &jobs[started[t]];
-          if (th[t])
-            pthread_join (th[t], NULL);
-          if (j->ret < 0 && ret == 0)
+          /* complete from an earlier run: keep it if it is right, else fetch it again */
+          vs_error ignore;
+          if (vs_store_ingest_commit (s, f[k].digest, f[k].fd, &ignore) < 0)
             {
-              *err = j->err;
-              ret = j->ret;
+              closep (&f[k].fd);
+              ret = vs_store_ingest_open (s, f[k].digest, &f[k].fd, &f[k].offset, err);
             }
-          else if (j->ret == 0)
-            emit_layer (o, j->index, j->l->blob, j->l->blob_size, "Pull complete");
+        }
+      if (ret == 0 && (f[k].size < 0 || f[k].offset < f[k].size))
+        {
+          needidx[todo_n] = k;
+          needmap[todo_n] = map[k];
+          need[todo_n++] = f[k];
+        }
+      else if (ret == 0)
+        dls[k].state = 1; /* complete from an earlier run */
+    }
+  if (ret < 0)
+    goto out;
+
+  /* unpackers, reading downloads as they grow */
+  for (size_t i = 0; i < nl; i++)
+    {
+      struct layer_job *j = &jobs[i];
+      if (!todo[i])
+        continue;
+      *j = (struct layer_job) { .s = s, .l = &img->layers[i] };
+      for (size_t k = 0; k < n; k++)
+        if (strcmp (f[k].digest, img->layers[i].blob) == 0)
+          j->dl = &dls[k];
+      emit_layer (o, i, img->layers[i].blob, img->layers[i].blob_size, "Extracting");
+      j->started = pthread_create (&j->th, NULL, layer_thread, j) == 0;
+      if (!j->started)
+        {
+          j->ret = vs_fail (&j->err, EAGAIN, "start unpacking layer %s", img->layers[i].blob);
+          break;
         }
     }
+
+  if (todo_n > 0)
+    dl_ret = vs_registry_get_blobs (r, repo, need, todo_n, o->parallel > 0 ? o->parallel : 4, fetch_progress, &ctx,
+                                    err);
+  for (size_t t = 0; t < todo_n; t++)
+    {
+      f[needidx[t]].result = need[t].result;
+      download_finish (&dls[needidx[t]], need[t].result == 0 ? 1 : -1);
+    }
+  for (size_t k = 0; k < n; k++)
+    if (dls[k].state == 0)
+      download_finish (&dls[k], dl_ret == 0 ? 1 : -1);
+  /* verify and commit the blobs while the unpackers finish */
+  for (size_t k = 0; k < n && dl_ret == 0; k++)
+    {
+      if (vs_store_blob_exists (s, f[k].digest))
+        continue;
+      dl_ret = vs_store_ingest_commit (s, f[k].digest, f[k].fd, err);
+      if (dl_ret < 0)
+        dl_ret = vs_wrap (err, dl_ret, "repository %s", repo);
+      else if (map[k] != SIZE_MAX)
+        emit_layer (o, map[k], f[k].digest, f[k].size, "Download complete");
+    }
+  ret = dl_ret;
+  for (size_t i = 0; i < nl; i++)
+    {
+      struct layer_job *j = &jobs[i];
+      if (j->started)
+        pthread_join (j->th, NULL);
+      if (j->ret < 0 && ret == 0)
+        {
+          *err = j->err;
+          ret = vs_wrap (err, j->ret, "repository %s", repo);
+        }
+    }
+  if (ret < 0)
+    {
+      /* what this call unpacked is an orphan now: remove it */
+      for (size_t i = 0; i < nl; i++)
+        if (jobs[i].started && jobs[i].ret == 0)
+          vs_store_snapshot_drop_unused (s, img->layers[i].chain_id);
+    }
+  else
+    for (size_t i = 0; i < nl; i++)
+      if (jobs[i].started)
+        emit_layer (o, i, img->layers[i].blob, img->layers[i].blob_size, "Pull complete");
+
+out:
+  for (size_t k = 0; dls && k < n; k++)
+    {
+      closep (&f[k].fd);
+      pthread_mutex_destroy (&dls[k].mu);
+      pthread_cond_destroy (&dls[k].cv);
+    }
+  free (dls);
   free (jobs);
+  free (need);
+  free (needmap);
+  free (needidx);
   return ret;
 }
 
@@ -300,11 +447,11 @@ vs_image_pull (vs_store *s, const char *reference, const vs_transfer_opts *o, ch
   if (!vs_store_blob_exists (s, m.config.digest))
     {
       vs_blob_fetch f = { .digest = m.config.digest, .size = m.config.size };
-      size_t zero = 0;
+      size_t none = SIZE_MAX;
       if (m.config.size > (int64_t) MAX_DOC)
         return vs_fail (err, EFBIG, "config %s of %s: %lld bytes is too large", m.config.digest, reference,
                         (long long) m.config.size);
-      ret = fetch_blobs (s, r, ref.repo, &f, &zero, 1, &(vs_transfer_opts) { .parallel = 1 }, err);
+      ret = fetch_and_unpack (s, r, ref.repo, &f, &none, 1, NULL, NULL, &(vs_transfer_opts) { .parallel = 1 }, err);
       if (ret < 0)
         return ret;
       downloaded = true;
@@ -351,8 +498,14 @@ vs_image_pull (vs_store *s, const char *reference, const vs_transfer_opts *o, ch
           free (chains);
           return vs_fail (err, ENOMEM, "pull %s", reference);
         }
+      if (l->size < 0)
+        vs_store_snapshot_drop_unused (s, l->chain_id); /* a killed pull's: size unknown, unpack again */
       todo[i] = !vs_store_snapshot_exists (s, l->chain_id) || l->size < 0;
-      if (!vs_store_blob_exists (s, l->blob))
+      /* a blob used twice (an empty layer, say) is fetched once */
+      bool listed = false;
+      for (size_t k = 0; k < nfetch; k++)
+        listed |= strcmp (fetch[k].digest, l->blob) == 0;
+      if (!listed && !vs_store_blob_exists (s, l->blob))
         {
           fetch[nfetch] = (vs_blob_fetch) { .digest = l->blob, .size = l->blob_size };
           map[nfetch++] = i;
@@ -362,16 +515,9 @@ vs_image_pull (vs_store *s, const char *reference, const vs_transfer_opts *o, ch
         emit_layer (o, i, l->blob, l->blob_size, "Already exists");
     }
   free (chains);
-  if (nfetch > 0)
-    {
-      ret = fetch_blobs (s, r, ref.repo, fetch, map, nfetch, o, err);
-      if (ret < 0)
-        return ret;
-      downloaded = true;
-      for (size_t k = 0; k < nfetch; k++)
-        emit_layer (o, map[k], img.layers[map[k]].blob, img.layers[map[k]].blob_size, "Download complete");
-    }
-  ret = unpack_layers (s, &img, todo, o, err);
+  downloaded |= nfetch > 0;
+  ret = fetch_and_unpack (s, r, ref.repo, fetch, map, nfetch, &img, todo, o, err);
+
   if (ret < 0)
     return vs_wrap (err, ret, "pull %s", reference);
   for (size_t i = 0; i < img.n_layers; i++)

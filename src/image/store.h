@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "../basic/error.h"
+#include "unpack.h"
 
 typedef struct vs_store vs_store;
 
@@ -53,6 +54,14 @@ char *vs_store_snapshot_path (vs_store *s, const char *chain_id);
  * snapshot chain_id, unless it exists.  *size (may be NULL) = bytes unpacked. */
 int vs_store_snapshot_make (vs_store *s, const char *chain_id, const char *blob, const char *diff_id,
                             int64_t *size, vs_error *err);
+
+/* The same, reading the layer through read_fn while it is still being
+ * downloaded (fd: the partial blob file, for its first bytes). */
+int vs_store_snapshot_make_stream (vs_store *s, const char *chain_id, const char *blob, const char *diff_id, int fd,
+                                   vs_unpack_read_fn read_fn, void *user, int64_t *size, vs_error *err);
+
+/* Remove snapshot chain_id when no image refers to it (a failed pull's). */
+void vs_store_snapshot_drop_unused (vs_store *s, const char *chain_id);
 
 /* Unpacked size of the snapshot chain_id as recorded for any image, or -1. */
 int64_t vs_store_layer_size (vs_store *s, const char *chain_id);

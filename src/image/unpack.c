@@ -50,6 +50,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <isa-l/igzip_lib.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -199,6 +200,10 @@ typedef struct unpacker
   vs_error *err;
 
   struct archive *outer, *inner;
+  struct gz_source *gz; /* gzip layers: ISA-L's inflate instead of the outer reader */
+  vs_unpack_read_fn read; /* the source when not the fd */
+  void *read_user;
+  unsigned char *rbuf;  /* outer_read's buffer */
   EVP_MD_CTX *md;     /* NULL when no diff_id is wanted */
   bool outer_eof;
   int outer_errno;    /* set when the outer reader failed */
@@ -258,12 +263,148 @@ set_label (unpacker *u, const char *name)
 
 /* ---- the single pass: outer (decompress) feeds inner (tar) ---- */
 
+/* gzip through ISA-L's inflate: about three times zlib's speed, and gzip
+ * is what almost every registry layer is.  Concatenated members are read
+ * one after another, as gzip(1) does. */
+#define GZ_IN (256 * 1024)
+#define GZ_OUT (512 * 1024)
+typedef struct gz_source
+{
+  int fd;
+  vs_unpack_read_fn read;
+  void *read_user;
+  bool in_eof, finished;
+  struct inflate_state st;
+  unsigned char in[GZ_IN];
+  unsigned char out[GZ_OUT];
+} gz_source;
+
+/* Next block of the uncompressed stream: >0 bytes, 0 at the end, -1 with msg set. */
+static ssize_t
+gz_read (gz_source *g, const void **buf, char *msg, size_t msglen, int *err)
+{
+  for (;;)
+    {
+      if (g->finished)
+        {
+          /* another member follows, or the end (trailing bytes that are not
+             a gzip member are ignored, as gzip -d does) */
+          if (g->st.avail_in < 2 && !g->in_eof)
+            goto refill;
+          if (g->st.avail_in >= 2 && g->st.next_in[0] == 0x1f && g->st.next_in[1] == 0x8b)
+            {
+              uint8_t *next = g->st.next_in;
+              uint32_t avail = g->st.avail_in;
+              isal_inflate_init (&g->st);
+              g->st.crc_flag = ISAL_GZIP;
+              g->st.next_in = next;
+              g->st.avail_in = avail;
+              g->finished = false;
+              continue;
+            }
+          return 0;
+        }
+      if (g->st.avail_in == 0 && !g->in_eof)
+        goto refill;
+      g->st.next_out = g->out;
+      g->st.avail_out = GZ_OUT;
+      int r = isal_inflate (&g->st);
+      if (r != ISAL_DECOMP_OK)
+        {
+          snprintf (msg, msglen, "%s", r == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch" : "invalid gzip data");
+          *err = EILSEQ;
+          return -1;
+        }
+      if (g->st.block_state == ISAL_BLOCK_FINISH)
+        g->finished = true;
+      if (g->st.avail_out < GZ_OUT)
+        {
+          *buf = g->out;
+          return (ssize_t) (GZ_OUT - g->st.avail_out);
+        }
+      if (!g->finished && g->st.avail_in == 0 && g->in_eof)
+        {
+          snprintf (msg, msglen, "truncated gzip input");
+          *err = EILSEQ;
+          return -1;
+        }
+      continue;
+    refill:
+      {
+        size_t keep = g->st.avail_in;
+        ssize_t n;
+        if (keep)
+          memmove (g->in, g->st.next_in, keep);
+        if (g->read)
+          {
+            n = g->read (g->read_user, g->in + keep, GZ_IN - keep, msg, msglen);
+            if (n < 0)
+              {
+                *err = (int) -n;
+                return -1;
+              }
+          }
+        else
+          {
+            do
+              n = read (g->fd, g->in + keep, GZ_IN - keep);
+            while (n < 0 && errno == EINTR);
+            if (n < 0)
+              {
+                *err = errno;
+                snprintf (msg, msglen, "%s", strerror (errno));
+                return -1;
+              }
+          }
+        if (n == 0)
+          g->in_eof = true;
+        g->st.next_in = g->in;
+        g->st.avail_in = (uint32_t) (keep + (size_t) n);
+      }
+    }
+}
+
+/* The outer reader's source when the bytes come through opts->read. */
+static la_ssize_t
+outer_read (struct archive *a, void *data, const void **buf)
+{
+  unpacker *u = data;
+  ssize_t n;
+  if (u->rbuf == NULL && (u->rbuf = malloc (GZ_IN)) == NULL)
+    {
+      archive_set_error (a, ENOMEM, "out of memory");
+      return -1;
+    }
+  n = u->read (u->read_user, u->rbuf, GZ_IN, u->outer_msg, sizeof u->outer_msg);
+  if (n < 0)
+    {
+      u->outer_errno = (int) -n;
+      archive_set_error (a, (int) -n, "%s", u->outer_msg);
+      return -1;
+    }
+  *buf = u->rbuf;
+  return (la_ssize_t) n;
+}
+
 static la_ssize_t
 inner_read (struct archive *a, void *data, const void **buf)
 {
   unpacker *u = data;
   size_t size;
   la_int64_t off;
+
+  if (u->gz)
+    {
+      ssize_t n = gz_read (u->gz, buf, u->outer_msg, sizeof u->outer_msg, &u->outer_errno);
+      if (n < 0)
+        {
+          archive_set_error (a, u->outer_errno, "%s", u->outer_msg);
+          return -1;
+        }
+      if (n > 0 && u->md)
+        EVP_DigestUpdate (u->md, *buf, (size_t) n);
+      return (la_ssize_t) n;
+    }
 
   while (!u->outer_eof)
     {
@@ -1008,9 +1149,30 @@ unpack (unpacker *u, int fd)
   const void *buf;
   int r;
 
-  u->outer = archive_read_new ();
+  unsigned char magic[2];
   u->inner = archive_read_new ();
-  if (u->outer == NULL || u->inner == NULL)
+  if (u->inner == NULL)
+    return vs_fail (u->err, ENOMEM, "read layer");
+  if (pread (fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b && lseek (fd, 0, SEEK_CUR) == 0)
+    {
+      u->gz = malloc (sizeof *u->gz);
+      if (u->gz == NULL)
+        return vs_fail (u->err, ENOMEM, "read layer");
+      u->gz->fd = fd;
+      u->gz->read = u->read;
+      u->gz->read_user = u->read_user;
+      u->gz->in_eof = u->gz->finished = false;
+      isal_inflate_init (&u->gz->st);
+      u->gz->st.crc_flag = ISAL_GZIP;
+      u->gz->st.avail_in = 0;
+      if (archive_read_support_format_tar (u->inner) != ARCHIVE_OK)
+        return read_fail (u, u->inner, "set up the layer reader");
+      if (archive_read_open (u->inner, u, NULL, inner_read, NULL) != ARCHIVE_OK)
+        return read_fail (u, u->inner, "read layer");
+      goto entries;
+    }
+  u->outer = archive_read_new ();
+  if (u->outer == NULL)
     return vs_fail (u->err, ENOMEM, "read layer");
   /* Only the filters of OCI layers.  ARCHIVE_WARN means libarchive was built
    * without the library and will run the gzip or zstd program instead. */
@@ -1019,7 +1181,8 @@ unpack (unpacker *u, int fd)
       || archive_read_support_format_raw (u->outer) != ARCHIVE_OK
       || archive_read_support_format_tar (u->inner) != ARCHIVE_OK)
     return read_fail (u, u->outer, "set up the layer reader");
-  if (archive_read_open_fd (u->outer, fd, 128 * 1024) != ARCHIVE_OK)
+  if ((u->read ? archive_read_open (u->outer, u, NULL, outer_read, NULL)
+               : archive_read_open_fd (u->outer, fd, 128 * 1024)) != ARCHIVE_OK)
     {
       if (archive_filter_bytes (u->outer, -1) == 0)
         return vs_fail (u->err, 0, "read layer: the layer is empty");
@@ -1033,6 +1196,7 @@ unpack (unpacker *u, int fd)
   if (archive_read_open (u->inner, u, NULL, inner_read, NULL) != ARCHIVE_OK)
     return read_fail (u, u->inner, "read layer");
 
+entries:
   for (;;)
     {
       const char *name;
@@ -1071,6 +1235,8 @@ vs_unpack_layer (int fd, int dirfd, const vs_unpack_opts *opts, char diff_id[72]
 
   if (opts)
     {
+      u.read = opts->read;
+      u.read_user = opts->read_user;
       u.rootless = opts->rootless;
       u.apply_whiteouts = opts->apply_whiteouts;
     }
@@ -1108,6 +1274,8 @@ vs_unpack_layer (int fd, int dirfd, const vs_unpack_opts *opts, char diff_id[72]
     archive_read_free (u.inner);
   if (u.outer)
     archive_read_free (u.outer);
+  free (u.gz);
+  free (u.rbuf);
   EVP_MD_CTX_free (u.md);
   return r;
 }

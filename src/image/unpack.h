@@ -31,11 +31,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "../basic/error.h"
 
+/* Where the layer bytes come from when not straight from the fd: a layer
+ * still being downloaded is read as it grows.  Returns bytes read, 0 at the
+ * end, or -errno (with msg filled). */
+typedef ssize_t (*vs_unpack_read_fn) (void *user, void *buf, size_t len, char *msg, size_t msglen);
+
 typedef struct vs_unpack_opts
 {
+  vs_unpack_read_fn read;   /* NULL: read(fd); else fd is only pread for the first bytes */
+  void *read_user;
   bool rootless;          /* refuse device nodes (other than whiteouts); owners the
                              kernel refuses (EPERM/EINVAL) are left as they are */
   bool apply_whiteouts;   /* false: apply into a flat tree (import/export of a full rootfs):

@@ -153,6 +153,39 @@ assert_clean_failure() {
   [ -z "$(store_temps)" ]
 }
 
+@test "gzip layers (from umoci) saved as docker-archive are decompressed: podman runs them" {
+  make_busybox_oci "$IMG_TMP/uoci" v1
+  vessel load -i "$IMG_TMP/uoci"
+  id=$(vessel images -q --no-trunc)
+  vessel tag "$id" gz:1 || skip "vessel tag is not available"
+  vessel save -o "$IMG_TMP/gz.tar" gz:1
+  layer=$(tar -xOf "$IMG_TMP/gz.tar" manifest.json | jq -r '.[0].Layers[0]')
+  diff_id=$(tar -xOf "$IMG_TMP/gz.tar" "$(archive_config "$IMG_TMP/gz.tar").json" | jq -r '.rootfs.diff_ids[0]')
+  [ "sha256:$(tar -xOf "$IMG_TMP/gz.tar" "$layer" | sha256sum | cut -d' ' -f1)" = "$diff_id" ]
+  podman_t load -i "$IMG_TMP/gz.tar"
+  run podman_run localhost/gz:1 busybox echo hi
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = hi ]
+}
+
+@test "load follows a nested index to the host's platform" {
+  make_busybox_oci "$IMG_TMP/uoci" v1
+  desc=$(jq -c --arg a "$(go_arch)" '.manifests[0] | del(.annotations) | .platform = {os: "linux", architecture: $a}' \
+    "$IMG_TMP/uoci/index.json")
+  other=$(jq -c '.platform = {os: "linux", architecture: "s390x-nope"} | .digest = "sha256:" + ("0" * 64)' <<<"$desc")
+  nested=$(jq -nc --argjson d "$desc" --argjson o "$other" \
+    '{schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [$o, $d]}')
+  printf '%s' "$nested" >"$IMG_TMP/nested"
+  nd=$(sha256sum "$IMG_TMP/nested" | cut -d' ' -f1)
+  mv "$IMG_TMP/nested" "$IMG_TMP/uoci/blobs/sha256/$nd"
+  jq -nc --arg d "sha256:$nd" --argjson s "${#nested}" \
+    '{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.index.v1+json", digest: $d, size: $s,
+      annotations: {"org.opencontainers.image.ref.name": "example.com/nested:1"}}]}' >"$IMG_TMP/uoci/index.json"
+  run vessel load -i "$IMG_TMP/uoci"
+  [ "$status" -eq 0 ]
+  [ "$output" = "Loaded image: example.com/nested:1" ]
+}
+
 @test "skopeo copy to docker-archive -> vessel load" {
   make_busybox_oci "$IMG_TMP/uoci" v1
   skopeo copy "oci:$IMG_TMP/uoci:v1" "docker-archive:$IMG_TMP/sk.tar:example.com/sk:2" >/dev/null

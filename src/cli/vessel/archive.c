@@ -148,7 +148,7 @@ save_to_dir (vs_store *s, const vs_save_item *items, size_t n, const char *out, 
       if (errno != EEXIST)
         return vs_fail (err, errno, "save: create folder `%s`", out);
       if (!dir_is_empty (out))
-        return vs_fail (err, EEXIST, "save: output folder `%s` exists and is not empty", out);
+        return vs_fail (err, 0, "save: output folder `%s` exists and is not empty", out);
       made = false;
     }
   fd = open (out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -182,11 +182,7 @@ save_to_file (vs_store *s, const vs_save_item *items, size_t n, vs_archive_forma
   int r;
 
   if (out == NULL)
-    {
-      if (isatty (STDOUT_FILENO))
-        return vs_fail (err, 0, "save: refusing to write a tar archive to a terminal: use -o FILE or redirect stdout");
-      return vs_archive_save (s, items, n, fmt, STDOUT_FILENO, err);
-    }
+    return vs_archive_save (s, items, n, fmt, STDOUT_FILENO, err);
   if (stat (out, &st) == 0 && !S_ISREG (st.st_mode))
     {
       /* a device or a pipe: write to it as it is */
@@ -258,6 +254,9 @@ cmd_save (vs_cli *cli, int argc, char **argv)
     return cli_usage ("save", "no image given (see vessel save --help)");
   if (fmt == VS_ARCHIVE_OCI_DIR && out == NULL)
     return cli_usage ("save", "--format %s writes a folder: give it with -o DIR", format);
+
+  if (out == NULL && isatty (STDOUT_FILENO))
+    return cli_usage ("save", "refusing to write a tar archive to a terminal: use -o FILE or redirect stdout");
 
   r = cli_store (cli, false, &s, &err);
   for (int i = optind; r == 0 && i < argc; i++)
