@@ -52,17 +52,17 @@ load (const char *path, json_t **ret, vs_error *err)
     return vs_wrap (err, r, "read credentials");
   j = json_loadb (text, len, 0, &je);
   if (j == NULL)
-    return vs_fail (err, EINVAL, "read credentials `%s`: malformed JSON at line %d: %s", path, je.line, je.text);
+    return vs_fail (err, 0, "read credentials `%s`: malformed JSON at line %d: %s", path, je.line, je.text);
   if (!json_is_object (j))
     {
       json_decref (j);
-      return vs_fail (err, EINVAL, "read credentials `%s`: not a JSON object", path);
+      return vs_fail (err, 0, "read credentials `%s`: not a JSON object", path);
     }
   json_t *auths = json_object_get (j, "auths");
   if (auths != NULL && !json_is_object (auths))
     {
       json_decref (j);
-      return vs_fail (err, EINVAL, "read credentials `%s`: \"auths\" is not an object", path);
+      return vs_fail (err, 0, "read credentials `%s`: \"auths\" is not an object", path);
     }
   *ret = j;
   return 0;
@@ -168,7 +168,7 @@ vs_auth_get (const char *path, const char *host, char **user, char **pass, vs_er
   n = dec ? EVP_DecodeBlock (dec, (const unsigned char *) padded, (int) len) : -1;
   if (n < 0 || (size_t) n < pad)
     {
-      r = vs_fail (err, EINVAL, "read credentials `%s`: entry \"%s\": \"auth\" is not base64", path, key);
+      r = vs_fail (err, 0, "read credentials `%s`: entry \"%s\": \"auth\" is not base64", path, key);
       json_decref (j);
       return r;
     }
@@ -177,7 +177,7 @@ vs_auth_get (const char *path, const char *host, char **user, char **pass, vs_er
   colon = memchr (dec, ':', (size_t) n);
   if (colon == NULL || strlen ((char *) dec) != (size_t) n)
     {
-      r = vs_fail (err, EINVAL, "read credentials `%s`: entry \"%s\": \"auth\" is not base64(user:password)", path,
+      r = vs_fail (err, 0, "read credentials `%s`: entry \"%s\": \"auth\" is not base64(user:password)", path,
                    key);
       json_decref (j);
       return r;
@@ -233,7 +233,7 @@ vs_auth_set (const char *path, const char *host, const char *user, const char *p
   int r;
 
   if (host == NULL || *host == '\0' || user == NULL || strchr (user, ':') != NULL || pass == NULL)
-    return vs_fail (err, EINVAL, "save credentials for `%s`: the user name must be set and have no ':'",
+    return vs_fail (err, 0, "save credentials for `%s`: the user name must be set and have no ':'",
                     host ? host : "");
   r = load (path, &j, err);
   if (r < 0)

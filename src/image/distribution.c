@@ -388,7 +388,7 @@ get_image_manifest (vs_store *s, vs_registry *r, const vs_ref *ref, const vs_tra
       if (kind == NULL)
         return -EINVAL;
       if (strcmp (kind, VS_MT_OCI_MANIFEST) != 0 && strcmp (kind, VS_MT_DOCKER_MANIFEST) != 0)
-        return vs_fail (err, EINVAL, "manifest %s in the index of %s: media type %s is not an image manifest",
+        return vs_fail (err, 0, "manifest %s in the index of %s: media type %s is not an image manifest",
                         manifest_digest, ref->repo, kind);
       *index_body = TAKE_PTR (body);
       *index_len = len;
@@ -462,7 +462,7 @@ vs_image_pull (vs_store *s, const char *reference, const vs_transfer_opts *o, ch
   if (ret < 0)
     return vs_wrap (err, ret, "image %s", reference);
   if (cfg.n_diff_ids != m.n_layers)
-    return vs_fail (err, EINVAL, "image %s: the manifest has %zu layers but the config lists %zu diff_ids", reference,
+    return vs_fail (err, 0, "image %s: the manifest has %zu layers but the config lists %zu diff_ids", reference,
                     m.n_layers, cfg.n_diff_ids);
 
   /* the image as the store will record it */
@@ -530,10 +530,12 @@ vs_image_pull (vs_store *s, const char *reference, const vs_transfer_opts *o, ch
     vs_error ignore;
     bool same = name && vs_store_image_get (s, name, &old, &ignore) == 0 && strcmp (old.id, img.id) == 0;
     vs_image_free (&old);
+    _cleanup_free_ char *fam = vs_ref_familiar (name ? name : repo_digest);
+    const char *shown = fam ? fam : name ? name : repo_digest;
     if (same && !downloaded)
-      emit_msg (o, "Digest: %s\nStatus: Image is up to date for %s", top_digest, name);
+      emit_msg (o, "Digest: %s\nStatus: Image is up to date for %s", top_digest, shown);
     else
-      emit_msg (o, "Digest: %s\nStatus: Downloaded newer image for %s", top_digest, name ? name : repo_digest);
+      emit_msg (o, "Digest: %s\nStatus: Downloaded newer image for %s", top_digest, shown);
   }
   ret = vs_store_image_add (s, &img, name, repo_digest, index_body ? index_digest : NULL, err);
   if (ret < 0)

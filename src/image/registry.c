@@ -81,6 +81,7 @@ typedef struct xfer
   int out_fd;                 /* blob sink (out_fd >= 0), written at pos */
   int64_t range_from;         /* Range: bytes=N- asked for */
   int64_t pos;                /* next byte to write to out_fd */
+  int64_t limit;              /* out_fd: the blob's size from the manifest, -1 unknown */
   bool body_started;
   int sink_err;               /* errno of a failed pwrite/ftruncate */
   char *buf;                  /* memory sink (2xx bodies when out_fd < 0) */
@@ -337,6 +338,17 @@ same_origin (const vs_registry *r, const char *url)
   return strncmp (url, r->base, n) == 0 && (url[n] == '/' || url[n] == '\0' || url[n] == '?');
 }
 
+/* "scheme://host[:port]" of url, malloc'd (NULL when it has none). */
+static char *
+url_origin (const char *url)
+{
+  const char *p = strstr (url, "://");
+  if (p == NULL)
+    return NULL;
+  p += 3;
+  return strndup (url, (size_t) (p - url) + strcspn (p, "/?#"));
+}
+
 /* Resolve a Location header (relative or absolute) against base. */
 static char *
 resolve_url (const char *base, const char *location, const char *append_query)
@@ -460,6 +472,7 @@ xfer_init (xfer *x, const char *method, char *url, const char *repo, const char 
   x->scope = scope ? scope : "";
   x->in_fd = -1;
   x->out_fd = -1;
+  x->limit = -1;
   x->cap = MANIFEST_MAX;
   x->content_length = -1;
 }
@@ -557,17 +570,20 @@ write_cb (char *data, size_t size, size_t nmemb, void *userdata)
             x->pos = x->range_from;
           else
             {
-              /* The whole blob despite a Range: start over. */
+              /* The whole blob despite a Range: write it again from the
+                 start, over what is there (never truncate: an unpacker
+                 may be reading the file behind the writer). */
               x->pos = 0;
-              if (x->range_from > 0 && ftruncate (x->out_fd, 0) < 0)
-                {
-                  x->sink_err = errno;
-                  return 0;
-                }
               x->range_from = 0;
             }
         }
-      for (size_t done = 0; done < n;)
+      size_t done = 0;
+      if (x->limit >= 0 && x->pos + (int64_t) (n - done) > x->limit)
+        {
+          x->too_big = true; /* more than the manifest said: never fill the disk */
+          return 0;
+        }
+      while (done < n)
         {
           ssize_t w = pwrite (x->out_fd, data + done, n - done, x->pos);
           if (w < 0)
@@ -844,6 +860,9 @@ xfer_step (vs_registry *r, xfer *x, CURLcode cc, const char *what, vs_error *err
   x->delay_ms = 0;
   if (x->sink_err)
     return vs_fail (err, x->sink_err, "%s", what);
+  if (x->too_big && x->out_fd >= 0)
+    return fail_code (err, EFBIG, "%s: the registry sent more than the %lld bytes the manifest gives", what,
+                      (long long) x->limit);
   if (x->too_big)
     return fail_code (err, EFBIG, "%s: response larger than %d bytes", what, (int) x->cap);
   if (cc != CURLE_OK)
@@ -1026,7 +1045,16 @@ get_token (vs_registry *r, const char *scope, const char *extra_scope, vs_error 
       ret = xfer_setup (r, &x, h, err);
       if (ret < 0)
         break;
-      if (r->user)
+      /* credentials only to the realm's own origin, never after a redirect
+         elsewhere, and never in clear text when TLS is on */
+      _cleanup_free_ char *o1 = url_origin (r->realm), *o2 = url_origin (x.url);
+      bool realm_origin = o1 && o2 && strcmp (o1, o2) == 0;
+      if (r->user && realm_origin && r->tls_verify && strncmp (x.url, "https://", 8) != 0)
+        {
+          ret = fail_code (err, EPROTO, "%s: the token realm is not https; not sending credentials", what);
+          break;
+        }
+      if (r->user && realm_origin)
         {
           curl_easy_setopt (h, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
           curl_easy_setopt (h, CURLOPT_USERNAME, r->user);
@@ -1137,7 +1165,7 @@ vs_registry_open (const char *host, const vs_registry_opts *opts, vs_registry **
   if (opts == NULL)
     opts = &none;
   if (host == NULL || *host == '\0' || strpbrk (host, "/?#@ \t\r\n") != NULL)
-    return vs_fail (err, EINVAL, "open registry `%s`: not a host[:port]", host ? host : "");
+    return vs_fail (err, 0, "open registry `%s`: not a host[:port]", host ? host : "");
   pthread_once (&curl_once, curl_init_once);
   if (curl_init_result != CURLE_OK)
     return fail_code (err, EIO, "open registry %s: curl_global_init: %s", host,
@@ -1231,7 +1259,7 @@ vs_registry_get_manifest (vs_registry *r, const char *repo, const char *ref, cha
   snprintf (what, sizeof what, "get manifest %s/%s%s%s", r->host, repo ? repo : "", ref && strchr (ref, ':') ? "@" : ":",
             ref ? ref : "");
   if (!url_safe (repo) || !url_safe (ref))
-    return vs_fail (err, EINVAL, "%s: bad repository or reference", what);
+    return vs_fail (err, 0, "%s: bad repository or reference", what);
   scope = scope_for (repo, false);
   char *url = xasprintf ("%s/v2/%s/manifests/%s", r->base, repo, ref);
   if (scope == NULL || url == NULL)
@@ -1299,7 +1327,7 @@ vs_registry_put_manifest (vs_registry *r, const char *repo, const char *ref, con
   snprintf (what, sizeof what, "put manifest %s/%s%s%s", r->host, repo ? repo : "", ref && strchr (ref, ':') ? "@" : ":",
             ref ? ref : "");
   if (!url_safe (repo) || !url_safe (ref) || media_type == NULL || strpbrk (media_type, "\r\n"))
-    return vs_fail (err, EINVAL, "%s: bad repository, reference or media type", what);
+    return vs_fail (err, 0, "%s: bad repository, reference or media type", what);
   scope = scope_for (repo, true);
   ct = xasprintf ("Content-Type: %s", media_type);
   char *url = xasprintf ("%s/v2/%s/manifests/%s", r->base, repo, ref);
@@ -1336,7 +1364,7 @@ blob_head (vs_registry *r, const char *repo, const char *digest, const char *sco
 
   snprintf (what, sizeof what, "check blob %s in %s/%s", digest ? digest : "", r->host, repo ? repo : "");
   if (!url_safe (repo) || !url_safe (digest))
-    return vs_fail (err, EINVAL, "%s: bad repository or digest", what);
+    return vs_fail (err, 0, "%s: bad repository or digest", what);
   url = xasprintf ("%s/v2/%s/blobs/%s", r->base, repo, digest);
   if (url == NULL)
     return vs_fail (err, ENOMEM, "%s", what);
@@ -1499,6 +1527,7 @@ vs_registry_get_blobs (vs_registry *r, const char *repo, vs_blob_fetch *f, size_
         }
       xfer_init (&j->x, "GET", url, repo, scope);
       j->x.out_fd = f[i].fd;
+      j->x.limit = f[i].size;
       j->x.range_from = f[i].offset > 0 ? f[i].offset : 0;
       j->x.pos = j->x.range_from;
       j->x.progress = progress;
@@ -1620,7 +1649,7 @@ vs_registry_put_blob (vs_registry *r, const char *repo, const char *digest, int 
     *skipped = false;
   snprintf (what, sizeof what, "push blob %s to %s/%s", digest ? digest : "", r->host, repo ? repo : "");
   if (!url_safe (repo) || !url_safe (digest) || (mount_from && !url_safe (mount_from)) || size < 0)
-    return vs_fail (err, EINVAL, "%s: bad repository, digest or size", what);
+    return vs_fail (err, 0, "%s: bad repository, digest or size", what);
   mount = mount_from && *mount_from && strcmp (mount_from, repo) != 0;
   scope = mount ? xasprintf ("repository:%s:pull,push repository:%s:pull", repo, mount_from)
                 : scope_for (repo, true);

@@ -241,7 +241,7 @@ vs_store_blob_open (vs_store *s, const char *digest, int *ret_fd, int64_t *ret_s
   int fd;
 
   if (!vs_digest_valid (digest))
-    return vs_fail (err, EINVAL, "blob `%s`: not a sha256 digest", digest);
+    return vs_fail (err, 0, "blob `%s`: not a sha256 digest", digest);
   fd = openat (s->blobs_fd, vs_digest_hex (digest), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return vs_fail (err, errno, "blob %s", digest);
@@ -334,7 +334,7 @@ vs_store_blob_put (vs_store *s, const void *data, size_t len, const char *expect
 
   vs_sha256_buf (data, len, digest);
   if (expect && strcmp (expect, digest) != 0)
-    return vs_fail (err, EINVAL, "blob digest mismatch: expected %s, content is %s", expect, digest);
+    return vs_fail (err, 0, "blob digest mismatch: expected %s, content is %s", expect, digest);
   if (out)
     memcpy (out, digest, sizeof digest);
   if (vs_store_blob_exists (s, digest))
@@ -396,7 +396,7 @@ vs_store_ingest_open (vs_store *s, const char *digest, int *ret_fd, int64_t *hav
   int fd;
 
   if (!vs_digest_valid (digest))
-    return vs_fail (err, EINVAL, "blob `%s`: not a sha256 digest", digest);
+    return vs_fail (err, 0, "blob `%s`: not a sha256 digest", digest);
   fd = openat (s->ingest_fd, vs_digest_hex (digest), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return vs_fail (err, errno, "open download file for blob %s", digest);
@@ -421,7 +421,7 @@ vs_store_ingest_commit (vs_store *s, const char *digest, int fd, vs_error *err)
   if (strcmp (got, digest) != 0)
     {
       unlinkat (s->ingest_fd, vs_digest_hex (digest), 0);
-      return vs_fail (err, EINVAL, "blob digest mismatch: expected %s, downloaded content is %s", digest, got);
+      return vs_fail (err, 0, "blob digest mismatch: expected %s, downloaded content is %s", digest, got);
     }
   return publish (s, fd, vs_digest_hex (digest), digest, err);
 }
@@ -476,7 +476,7 @@ vs_store_blob_put_fd (vs_store *s, int in, const char *expect, char out[72], int
     }
   vs_sha256_final (h, digest);
   if (expect && strcmp (expect, digest) != 0)
-    r = vs_fail (err, EINVAL, "blob digest mismatch: expected %s, content is %s", expect, digest);
+    r = vs_fail (err, 0, "blob digest mismatch: expected %s, content is %s", expect, digest);
   else if (vs_store_blob_exists (s, digest))
     r = 0, unlinkat (s->ingest_fd, name, 0);
   else
@@ -551,7 +551,7 @@ snapshot_make (vs_store *s, const char *chain_id, const char *blob, const char *
   if (r < 0)
     r = vs_wrap (err, r, "unpack layer %s", blob);
   else if (strcmp (got, diff_id) != 0)
-    r = vs_fail (err, EINVAL, "layer %s: its content is %s, the image config says %s", blob, got, diff_id);
+    r = vs_fail (err, 0, "layer %s: its content is %s, the image config says %s", blob, got, diff_id);
   /* No syncfs: a snapshot is rebuilt from its fsynced blob, and kill -9
      cannot lose what the page cache holds.  A power loss can, as with
      containerd and podman, which do not sync unpacked layers either; rmi

@@ -640,7 +640,8 @@ apply_xattrs (unpacker *u, struct archive_entry *e, int fd, int pfd, const char 
     {
       int r;
 
-      if (name == NULL || *name == '\0' || strncmp (name, "trusted.overlay.", 16) == 0)
+      if (name == NULL || *name == '\0' || strncmp (name, "trusted.overlay.", 16) == 0
+          || strncmp (name, "user.overlay.", 13) == 0)
         continue;
       r = fd >= 0 ? fsetxattr (fd, name, value, size, 0) : lsetxattr (proc, name, value, size, 0);
       if (r == 0)

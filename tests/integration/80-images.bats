@@ -94,6 +94,16 @@ config_digest() {
   [[ "${lines[0]}" == "IMAGE"*"CREATED"*"CREATED BY"*"SIZE"* ]]
   run vessel image inspect --format '{{join .RootFS.Layers ","}}' mybox:v2
   [[ "$output" == sha256:* ]]
+  run vessel image inspect --format '{{join .RepoTags ", "}}' mybox:v2
+  [ "$output" = "mybox:v2" ]
+  # a repository argument matches whole repositories, not prefixes
+  run vessel images --format '{{.Repository}}:{{.Tag}}' mybox
+  [ "$output" = "mybox:v2" ]
+  run vessel images --format '{{.Repository}}' myb
+  [ -z "$output" ]
+  run vessel images --format '{{.Nope}}'
+  [ "$status" -eq 125 ]
+  [[ "$output" == *".Nope"* ]]
 }
 
 @test "rmi: a second name is untagged only; the last name removes image, blobs and snapshots" {

@@ -641,6 +641,16 @@ test_bearer_blobs (void **state)
   close (h[0].fd);
   close (h[1].fd);
 
+  /* a registry sending more than the manifest says is cut off: the disk
+     never fills with an endless body */
+  vs_blob_fetch big = { .digest = digests[4], .size = (int64_t) sizes[4] - 10, .fd = tmpfile_fd () };
+  assert_true (vs_registry_get_blobs (r, "team/app", &big, 1, 1, NULL, NULL, &err) < 0);
+  assert_msg_contains (err, "more than the");
+  struct stat bst;
+  assert_int_equal (fstat (big.fd, &bst), 0);
+  assert_true (bst.st_size <= big.size);
+  close (big.fd);
+
   for (int i = 0; i < N; i++)
     {
       close (f[i].fd);

@@ -84,10 +84,29 @@ parse_action (vs_format *f, const char *tmpl, char *a, vs_error *err)
   enum func fn = F_NONE;
   char *save = NULL, *w;
 
-  for (w = strtok_r (a, " \t", &save); w && n < ARRAY_SIZE (words); w = strtok_r (NULL, " \t", &save))
-    words[n++] = w;
+  (void) save;
+  /* words split on blanks; a "quoted string" is one word, quotes kept */
+  for (char *p = a; *p && n < ARRAY_SIZE (words);)
+    {
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '\0')
+        break;
+      words[n++] = p;
+      if (*p == '"')
+        {
+          char *q = strchr (p + 1, '"');
+          if (q == NULL)
+            return vs_fail (err, 0, "--format `%s`: unterminated string", tmpl);
+          p = q + 1;
+        }
+      else
+        p += strcspn (p, " \t");
+      if (*p)
+        *p++ = '\0';
+    }
   if (n == 0)
-    return vs_fail (err, EINVAL, "--format `%s`: empty action {{}}", tmpl);
+    return vs_fail (err, 0, "--format `%s`: empty action {{}}", tmpl);
   if (n >= 2)
     {
       if (strcmp (words[0], "json") == 0 && n == 2)
@@ -99,20 +118,20 @@ parse_action (vs_format *f, const char *tmpl, char *a, vs_error *err)
       else if (strcmp (words[0], "join") == 0 && n == 3)
         fn = F_JOIN;
       else
-        return vs_fail (err, EINVAL, "--format `%s`: unsupported action `%s`", tmpl, words[0]);
+        return vs_fail (err, 0, "--format `%s`: unsupported action `%s`", tmpl, words[0]);
     }
   w = words[fn == F_NONE ? 0 : 1];
   if (w[0] != '.')
-    return vs_fail (err, EINVAL, "--format `%s`: `%s` is not a field (fields start with '.')", tmpl, w);
+    return vs_fail (err, 0, "--format `%s`: `%s` is not a field (fields start with '.')", tmpl, w);
   for (const char *p = w + 1; *p; p++)
     if (!isalnum ((unsigned char) *p) && *p != '.' && *p != '_')
-      return vs_fail (err, EINVAL, "--format `%s`: bad field `%s`", tmpl, w);
+      return vs_fail (err, 0, "--format `%s`: bad field `%s`", tmpl, w);
   char *sep = NULL;
   if (fn == F_JOIN)
     {
       size_t l = strlen (words[2]);
       if (l < 2 || words[2][0] != '"' || words[2][l - 1] != '"')
-        return vs_fail (err, EINVAL, "--format `%s`: join takes a quoted separator", tmpl);
+        return vs_fail (err, 0, "--format `%s`: join takes a quoted separator", tmpl);
       words[2][l - 1] = '\0';
       sep = words[2] + 1;
     }
@@ -155,7 +174,7 @@ vs_format_new (const char *tmpl, vs_format **ret, vs_error *err)
         r = vs_fail (err, ENOMEM, "--format");
       const char *close = strstr (open + 2, "}}");
       if (r == 0 && close == NULL)
-        r = vs_fail (err, EINVAL, "--format `%s`: unclosed {{", tmpl);
+        r = vs_fail (err, 0, "--format `%s`: unclosed {{", tmpl);
       if (r == 0)
         {
           char *a = strndup (open + 2, (size_t) (close - open - 2));
@@ -294,7 +313,7 @@ vs_format_render (const vs_format *f, json_t *v, FILE *out, vs_error *err)
         }
       x = pt->text[0] ? lookup (v, pt->text) : v;
       if (x == NULL)
-        return vs_fail (err, EINVAL, "--format: no field `.%s`", pt->text);
+        return vs_fail (err, 0, "--format: no field `.%s`", pt->text);
       if (pt->fn == F_JSON)
         {
           char *s = json_dumps (x, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
@@ -307,7 +326,7 @@ vs_format_render (const vs_format *f, json_t *v, FILE *out, vs_error *err)
           size_t k;
           json_t *e;
           if (!json_is_array (x))
-            return vs_fail (err, EINVAL, "--format: join: `.%s` is not a list", pt->text);
+            return vs_fail (err, 0, "--format: join: `.%s` is not a list", pt->text);
           json_array_foreach (x, k, e)
             {
               if (k)

@@ -64,6 +64,23 @@ split_name (const char *canonical, char **repo, char **tag)
     }
 }
 
+/* `vessel images REPOSITORY[:TAG]`: the repository must be the same (any
+ * tag unless one is given), compared in canonical form as docker does. */
+static bool
+name_matches (const char *name, const char *match)
+{
+  vs_ref a = { 0 }, b = { 0 };
+  vs_error ignore;
+  const char *slash = strrchr (match, '/'), *colon = strrchr (match, ':');
+  bool tagged = colon && (slash == NULL || colon > slash) && strchr (match, '@') == NULL;
+  bool ok = vs_ref_parse (name, &a, &ignore) == 0 && vs_ref_parse (match, &b, &ignore) == 0
+            && strcmp (a.registry, b.registry) == 0 && strcmp (a.repo, b.repo) == 0
+            && (!tagged || (a.tag && b.tag && strcmp (a.tag, b.tag) == 0));
+  vs_ref_free (&a);
+  vs_ref_free (&b);
+  return ok;
+}
+
 static const char *const image_headers[] = {
   "Repository", "REPOSITORY", "Tag", "TAG", "ID", "IMAGE ID", "Digest", "DIGEST",
   "CreatedSince", "CREATED", "CreatedAt", "CREATED AT", "Size", "SIZE", NULL,
@@ -181,8 +198,7 @@ cmd_images (vs_cli *cli, int argc, char **argv)
           else
             for (char **nm = img->names; nm && *nm; nm++)
               {
-                _cleanup_free_ char *fam = vs_ref_familiar (*nm);
-                if ((fam && strncmp (fam, match, strlen (match)) == 0) || strncmp (*nm, match, strlen (match)) == 0)
+                if (name_matches (*nm, match))
                   {
                     fprintf (out, "%.*s\n", no_trunc ? 71 : 12, no_trunc ? img->id : img->id + 7);
                     break;
@@ -193,13 +209,8 @@ cmd_images (vs_cli *cli, int argc, char **argv)
       for (size_t k = 0; r == 0 && (named ? img->names[k] != NULL : k == 0); k++)
         {
           const char *name = named ? img->names[k] : NULL;
-          if (match)
-            {
-              _cleanup_free_ char *fam = name ? vs_ref_familiar (name) : NULL;
-              if (name == NULL
-                  || !((fam && strncmp (fam, match, strlen (match)) == 0) || strncmp (name, match, strlen (match)) == 0))
-                continue;
-            }
+          if (match && (name == NULL || !name_matches (name, match)))
+            continue;
           _cleanup_json_ json_t *row = image_row (img, name, no_trunc);
           r = vs_format_render (fmt, row, out, &err);
         }
@@ -240,7 +251,7 @@ image_json (vs_store *s, const vs_image *img, json_t **ret, vs_error *err)
     {
       json_decref (config);
       json_decref (tags), json_decref (digests), json_decref (layers), json_decref (lower);
-      return vs_fail (err, EINVAL, "image %s: config is not a JSON object", img->id);
+      return vs_fail (err, 0, "image %s: config is not a JSON object", img->id);
     }
   for (char **p = img->names; p && *p; p++)
     {
@@ -476,7 +487,7 @@ canonical_target (const char *target, char **ret, vs_error *err)
   if (ref.digest)
     {
       vs_ref_free (&ref);
-      return vs_fail (err, EINVAL, "tag `%s`: a target cannot name a digest", target);
+      return vs_fail (err, 0, "tag `%s`: a target cannot name a digest", target);
     }
   *ret = vs_ref_name (&ref);
   vs_ref_free (&ref);
@@ -549,14 +560,15 @@ rmi_one (vs_store *s, const char *what, bool force, vs_error *err)
   }
   if (!by_name && nnames > 1 && !force)
     {
-      r = vs_fail (err, EBUSY, "unable to delete %.19s (must be forced): image is referenced in multiple repositories",
-                   img.id + 7);
+      r = vs_fail (err, 0, "conflict: unable to delete %.12s (must be forced) - image is referenced in multiple"
+                   " repositories", img.id + 7);
       vs_image_free (&img);
       return r;
     }
   if (vs_store_image_in_use (s, img.id))
     {
-      r = vs_fail (err, EBUSY, "unable to remove image %s: a container uses it (remove the container first)", what);
+      r = vs_fail (err, 0, "conflict: unable to remove image %s: a container uses it (remove the container first)",
+                   what);
       vs_image_free (&img);
       return r;
     }

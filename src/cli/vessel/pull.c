@@ -253,9 +253,9 @@ cmd_pull (vs_cli *cli, int argc, char **argv)
   free (f.pass);
   if (r < 0)
     return cli_error (&err);
-  if (f.quiet)
-    printf ("%s\n", id);
-  else
+  (void) id;
+  {
+    /* docker prints the canonical reference last (alone with -q) */
     {
       vs_ref ref = { 0 };
       if (vs_ref_parse (argv[optind], &ref, &err) == 0)
@@ -265,6 +265,7 @@ cmd_pull (vs_cli *cli, int argc, char **argv)
         }
       vs_ref_free (&ref);
     }
+  }
   return 0;
 }
 
