@@ -2,7 +2,7 @@
 #   make         build/vessel and build/vessel-runtime (release)
 #   make test    ASan+UBSan build, cmocka unit tests, bats integration tests
 #   make demo    install deps, build, run a busybox container
-#   make bench   benchmarks side by side with runc and crun
+#   make bench   benchmarks side by side with runc, crun, podman, skopeo+umoci
 
 CC      ?= gcc
 PKGS    := jansson libseccomp libcap
@@ -70,6 +70,7 @@ demo:
 
 bench: all
 	bench/run.sh
+	bench/images.sh
 
 clean:
 	rm -rf build

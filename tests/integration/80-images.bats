@@ -61,6 +61,22 @@ config_digest() {
   [ -z "$(store_temps)" ]
 }
 
+@test "pull: the pulled image runs (its snapshot as a read-only rootfs under vessel-runtime)" {
+  seed test/busybox:1
+  vessel pull -q "$REGISTRY/test/busybox:1"
+  lower=$(vessel image inspect --format '{{.GraphDriver.Data.LowerDir}}' "$REGISTRY/test/busybox:1")
+  rt=${VESSEL_RUNTIME:-$BATS_TEST_DIRNAME/../../build/asan/vessel-runtime}
+  mkdir -p "$IMG_TMP/bundle"
+  "$rt" spec --bundle "$IMG_TMP/bundle"
+  jq --arg r "$lower" '.root = {path: $r, readonly: true} | .process.terminal = false
+    | .process.args = ["busybox", "echo", "ran-from-image"]' "$IMG_TMP/bundle/config.json" >"$IMG_TMP/c.json"
+  mv "$IMG_TMP/c.json" "$IMG_TMP/bundle/config.json"
+  run timeout 30 "$rt" --root "$IMG_TMP/rtstate" run --bundle "$IMG_TMP/bundle" fromimage
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = ran-from-image ]
+}
+
 @test "pull: a second pull downloads nothing and says the image is up to date" {
   seed test/busybox:1
   vessel pull -q "$REGISTRY/test/busybox:1"
