@@ -28,14 +28,19 @@ BASIC_SRC   := $(wildcard src/basic/*.c)
 RUNTIME_SRC := $(wildcard src/runtime/*.c)
 RTCLI_SRC   := $(wildcard src/cli/runtime/*.c)
 IMAGE_SRC   := $(wildcard src/image/*.c)
+ENGINE_SRC  := $(wildcard src/engine/*.c)
 VESSEL_SRC  := $(wildcard src/cli/vessel/*.c)
+MONITOR_SRC := $(wildcard src/monitor/*.c)
+# The parts of the monitor the unit tests link, and the basic objects it uses.
+MONITOR_LIB := src/monitor/logfile.c
+MONITOR_BASIC := src/basic/error.c src/basic/fs-util.c
 LIB_SRC     := $(BASIC_SRC) $(RUNTIME_SRC)
 UNIT_SRC    := $(wildcard tests/unit/test-*.c)
 
 REL := build/obj
 SAN := build/asan/obj
 
-all: build/vessel build/vessel-runtime
+all: build/vessel build/vessel-runtime build/vessel-monitor
 
 $(REL)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -48,19 +53,24 @@ $(SAN)/%.o: %.c
 # container (once from its sealed copy), and no dynamic loading is cheapest.
 build/vessel-runtime: $(patsubst %.c,$(REL)/%.o,$(LIB_SRC) $(RTCLI_SRC))
 	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -static-pie -o $@ $^ $(PKG_STATIC)
-build/vessel: $(patsubst %.c,$(REL)/%.o,$(VESSEL_SRC) $(IMAGE_SRC) $(LIB_SRC))
+build/vessel: $(patsubst %.c,$(REL)/%.o,$(VESSEL_SRC) $(ENGINE_SRC) $(IMAGE_SRC) $(LIB_SRC))
 	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS)
+# The per-container monitor: one per container, so static and libc only.
+build/vessel-monitor: $(patsubst %.c,$(REL)/%.o,$(MONITOR_SRC) $(MONITOR_BASIC))
+	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -static-pie -o $@ $^
+build/asan/vessel-monitor: $(patsubst %.c,$(SAN)/%.o,$(MONITOR_SRC) $(MONITOR_BASIC))
+	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^
 build/asan/vessel-runtime: $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(RTCLI_SRC))
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
-build/asan/vessel: $(patsubst %.c,$(SAN)/%.o,$(VESSEL_SRC) $(IMAGE_SRC) $(LIB_SRC))
+build/asan/vessel: $(patsubst %.c,$(SAN)/%.o,$(VESSEL_SRC) $(ENGINE_SRC) $(IMAGE_SRC) $(LIB_SRC))
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS)
-build/asan/tests/%: $(SAN)/tests/unit/%.o $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(IMAGE_SRC))
+build/asan/tests/%: $(SAN)/tests/unit/%.o $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(IMAGE_SRC) $(ENGINE_SRC) $(MONITOR_LIB))
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS) -lcmocka
 
 UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
-test: build/asan/vessel-runtime build/asan/vessel $(UNIT_BINS)
+test: build/asan/vessel-runtime build/asan/vessel build/asan/vessel-monitor $(UNIT_BINS)
 	@tests/run-all.sh $(UNIT_BINS)
 
 demo:

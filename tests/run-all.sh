@@ -5,6 +5,7 @@ set -u
 cd "$(dirname "$0")/.."
 export VESSEL_RUNTIME="$PWD/build/asan/vessel-runtime"
 export VESSEL="$PWD/build/asan/vessel"
+export VESSEL_MONITOR="${VESSEL_MONITOR:-$PWD/build/asan/vessel-monitor}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 

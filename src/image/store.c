@@ -217,6 +217,12 @@ vs_store_root (const vs_store *s)
   return s->root;
 }
 
+sqlite3 *
+vs_store_db (vs_store *s)
+{
+  return s->db;
+}
+
 /* ---- blobs ---- */
 
 bool

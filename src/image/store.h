@@ -27,6 +27,8 @@ typedef struct vs_store vs_store;
 int vs_store_open (const char *root, bool exclusive, vs_store **ret, vs_error *err);
 void vs_store_close (vs_store *s);
 const char *vs_store_root (const vs_store *s);
+/* The SQLite handle, for the engine's own tables in the same database. */
+struct sqlite3 *vs_store_db (vs_store *s);
 
 /* ---- blobs ---- */
 bool vs_store_blob_exists (vs_store *s, const char *digest);

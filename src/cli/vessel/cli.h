@@ -16,7 +16,7 @@
 typedef struct vs_cli
 {
   const char *root;     /* --root, $VESSEL_ROOT, or /var/lib/vessel */
-  const char *runroot;  /* runtime state: /run/vessel */
+  const char *runroot;  /* --runroot, $VESSEL_RUNROOT, or /run/vessel: runtime state */
   bool debug;
 } vs_cli;
 
@@ -55,3 +55,16 @@ int cmd_system_df (vs_cli *cli, int argc, char **argv);
 int cmd_save (vs_cli *cli, int argc, char **argv);
 int cmd_load (vs_cli *cli, int argc, char **argv);
 int cmd_import (vs_cli *cli, int argc, char **argv);
+int cmd_run (vs_cli *cli, int argc, char **argv);
+int cmd_create (vs_cli *cli, int argc, char **argv);
+int cmd_start (vs_cli *cli, int argc, char **argv);
+int cmd_stop (vs_cli *cli, int argc, char **argv);
+int cmd_restart (vs_cli *cli, int argc, char **argv);
+int cmd_kill (vs_cli *cli, int argc, char **argv);
+int cmd_rm (vs_cli *cli, int argc, char **argv);
+int cmd_ps (vs_cli *cli, int argc, char **argv);
+int cmd_logs (vs_cli *cli, int argc, char **argv);
+int cmd_wait (vs_cli *cli, int argc, char **argv);
+int cmd_container_inspect (vs_cli *cli, int argc, char **argv);
+int cmd_container_cleanup (vs_cli *cli, int argc, char **argv);
+int cmd_inspect (vs_cli *cli, int argc, char **argv);

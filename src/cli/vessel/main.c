@@ -8,6 +8,7 @@
 
 #include "../../basic/cleanup.h"
 #include "../../version.h"
+#include "../../engine/engine.h"
 #include "cli.h"
 
 typedef struct
@@ -18,6 +19,17 @@ typedef struct
 } command;
 
 static const command commands[] = {
+  { "run", cmd_run, "create and start a container from an image" },
+  { "create", cmd_create, "create a container" },
+  { "start", cmd_start, "start containers" },
+  { "stop", cmd_stop, "stop containers (stop signal, then SIGKILL)" },
+  { "restart", cmd_restart, "restart containers" },
+  { "kill", cmd_kill, "send a signal to containers" },
+  { "rm", cmd_rm, "remove containers" },
+  { "ps", cmd_ps, "list containers" },
+  { "logs", cmd_logs, "show a container's output (also after rm)" },
+  { "wait", cmd_wait, "wait for containers to stop; print their exit codes" },
+  { "inspect", cmd_inspect, "show containers or images as JSON" },
   { "pull", cmd_pull, "pull an image from a registry" },
   { "push", cmd_push, "push an image to a registry" },
   { "login", cmd_login, "store credentials for a registry" },
@@ -48,6 +60,22 @@ static const command image_commands[] = {
   { "import", cmd_import, "make an image from a rootfs tarball" },
 };
 
+static const command container_commands[] = {
+  { "run", cmd_run, "create and start a container" },
+  { "create", cmd_create, "create a container" },
+  { "start", cmd_start, "start containers" },
+  { "stop", cmd_stop, "stop containers" },
+  { "restart", cmd_restart, "restart containers" },
+  { "kill", cmd_kill, "send a signal to containers" },
+  { "rm", cmd_rm, "remove containers" },
+  { "ls", cmd_ps, "list containers" },
+  { "ps", cmd_ps, NULL },
+  { "logs", cmd_logs, "show a container's output" },
+  { "wait", cmd_wait, "wait for containers to stop" },
+  { "inspect", cmd_container_inspect, "show containers as JSON" },
+  { "cleanup", cmd_container_cleanup, NULL },
+};
+
 static const command system_commands[] = {
   { "df", cmd_system_df, "show disk use" },
 };
@@ -74,17 +102,24 @@ cli_usage (const char *cmd, const char *fmt, ...)
 int
 cli_store (vs_cli *cli, bool exclusive, vs_store **ret, vs_error *err)
 {
-  return vs_store_open (cli->root, exclusive, ret, err);
+  int r = vs_store_open (cli->root, exclusive, ret, err);
+  if (r == 0 && (r = vs_engine_guard_images (*ret, err)) < 0)
+    {
+      vs_store_close (*ret);
+      *ret = NULL;
+    }
+  return r;
 }
 
 static void
 usage (FILE *out)
 {
-  fprintf (out, "usage: vessel [--root DIR] [--debug] COMMAND [ARGS]\n\n"
+  fprintf (out, "usage: vessel [--root DIR] [--runroot DIR] [--debug] COMMAND [ARGS]\n\n"
                 "A container engine: images, containers, networks.\n\ncommands:\n");
   for (size_t i = 0; i < ARRAY_SIZE (commands); i++)
     fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].help);
-  fprintf (out, "  image     manage images (see vessel image --help)\n"
+  fprintf (out, "  container manage containers (see vessel container --help)\n"
+                "  image     manage images (see vessel image --help)\n"
                 "  system    df: disk use\n"
                 "  version   print the version\n\n"
                 "The OCI runtime is `vessel-runtime` (see vessel-runtime --help).\n");
@@ -115,11 +150,13 @@ dispatch (vs_cli *cli, const char *group, const command *cmds, size_t n, int arg
 int
 main (int argc, char **argv)
 {
-  vs_cli cli = { .root = getenv ("VESSEL_ROOT"), .runroot = "/run/vessel" };
+  vs_cli cli = { .root = getenv ("VESSEL_ROOT"), .runroot = getenv ("VESSEL_RUNROOT") };
   int i = 1;
 
   if (cli.root == NULL || cli.root[0] == '\0')
     cli.root = "/var/lib/vessel";
+  if (cli.runroot == NULL || cli.runroot[0] == '\0')
+    cli.runroot = "/run/vessel";
   for (; i < argc && argv[i][0] == '-'; i++)
     {
       const char *a = argv[i];
@@ -127,6 +164,10 @@ main (int argc, char **argv)
         cli.root = argv[++i];
       else if (strncmp (a, "--root=", 7) == 0)
         cli.root = a + 7;
+      else if (strcmp (a, "--runroot") == 0 && i + 1 < argc)
+        cli.runroot = argv[++i];
+      else if (strncmp (a, "--runroot=", 10) == 0)
+        cli.runroot = a + 10;
       else if (strcmp (a, "--debug") == 0 || strcmp (a, "-D") == 0)
         cli.debug = true;
       else if (strcmp (a, "--version") == 0 || strcmp (a, "-v") == 0)
@@ -149,6 +190,8 @@ main (int argc, char **argv)
     }
   if (cli.root[0] != '/')
     return cli_usage (NULL, "--root `%s`: must be an absolute path", cli.root);
+  if (cli.runroot[0] != '/')
+    return cli_usage (NULL, "--runroot `%s`: must be an absolute path", cli.runroot);
   argc -= i;
   argv += i;
   if (strcmp (argv[0], "version") == 0)
@@ -163,6 +206,8 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[0], "image") == 0)
     return dispatch (&cli, "image", image_commands, ARRAY_SIZE (image_commands), argc - 1, argv + 1);
+  if (strcmp (argv[0], "container") == 0)
+    return dispatch (&cli, "container", container_commands, ARRAY_SIZE (container_commands), argc - 1, argv + 1);
   if (strcmp (argv[0], "system") == 0)
     return dispatch (&cli, "system", system_commands, ARRAY_SIZE (system_commands), argc - 1, argv + 1);
   for (size_t k = 0; k < ARRAY_SIZE (commands); k++)

@@ -1,0 +1,1245 @@
+/* engine.c — container records, rootfs, and the lifecycle through
+ * vessel-monitor and vessel-runtime (see engine.h). */
+#include "engine.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../basic/cleanup.h"
+#include "../basic/fs-util.h"
+#include "../image/digest.h"
+#include "../image/manifest.h"
+#include "../image/reference.h"
+#include "../runtime/config.h"
+#include "spec.h"
+
+static const char schema[] =
+  "CREATE TABLE IF NOT EXISTS containers ("
+  "  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image TEXT NOT NULL, image_id TEXT NOT NULL,"
+  "  command TEXT NOT NULL, created INTEGER NOT NULL, request TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS container_logs ("
+  "  id TEXT PRIMARY KEY, name TEXT NOT NULL, removed INTEGER, exit_code INTEGER);";
+
+static void
+stmt_finalize (sqlite3_stmt **st)
+{
+  if (*st)
+    sqlite3_finalize (*st);
+}
+#define _cleanup_stmt_ __attribute__ ((cleanup (stmt_finalize)))
+
+static void
+jsonp (json_t **j)
+{
+  json_decref (*j);
+}
+#define _cleanup_json_ __attribute__ ((cleanup (jsonp)))
+
+static int
+db_fail (vs_engine *e, vs_error *err, const char *what)
+{
+  return vs_fail (err, 0, "container database %s/vessel.db: %s: %s", e->root, what,
+                  sqlite3_errmsg (vs_store_db (e->store)));
+}
+
+static int
+db_prepare (vs_engine *e, sqlite3_stmt **st, vs_error *err, const char *sql, ...)
+{
+  va_list ap;
+  const char *arg;
+  int i = 1;
+  if (sqlite3_prepare_v2 (vs_store_db (e->store), sql, -1, st, NULL) != SQLITE_OK)
+    return db_fail (e, err, "prepare");
+  va_start (ap, sql);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    sqlite3_bind_text (*st, i++, arg, -1, SQLITE_TRANSIENT);
+  va_end (ap);
+  return 0;
+}
+
+static bool store_image_in_use (void *store, const char *image_id);
+
+/* A program next to this one, unless the environment names it. */
+static void
+find_tool (char out[4096], const char *env, const char *name)
+{
+  const char *v = getenv (env);
+  char self[4096];
+  ssize_t n;
+  if (v && *v)
+    {
+      snprintf (out, 4096, "%s", v);
+      return;
+    }
+  n = readlink ("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0)
+    {
+      self[n] = '\0';
+      char *slash = strrchr (self, '/');
+      if (slash)
+        *slash = '\0';
+      snprintf (out, 4096, "%s/%s", self, name);
+      if (access (out, X_OK) == 0)
+        return;
+    }
+  snprintf (out, 4096, "%s", name);
+}
+
+int
+vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclusive, vs_error *err)
+{
+  char *msg = NULL;
+  ssize_t n;
+  int r;
+
+  memset (e, 0, sizeof *e);
+  e->root = root;
+  e->runroot = runroot;
+  r = vs_store_open (root, exclusive, &e->store, err);
+  if (r < 0)
+    return r;
+  if (sqlite3_exec (vs_store_db (e->store), schema, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      r = vs_fail (err, 0, "container database %s/vessel.db: %s", root, msg ? msg : "error");
+      sqlite3_free (msg);
+      vs_engine_close (e);
+      return r;
+    }
+  vs_store_set_in_use (e->store, store_image_in_use, e->store);
+  find_tool (e->runtime, "VESSEL_RUNTIME", "vessel-runtime");
+  find_tool (e->monitor, "VESSEL_MONITOR", "vessel-monitor");
+  n = readlink ("/proc/self/exe", e->self, sizeof e->self - 1);
+  e->self[n > 0 ? n : 0] = '\0';
+  return 0;
+}
+
+void
+vs_engine_close (vs_engine *e)
+{
+  vs_store_close (e->store);
+  e->store = NULL;
+}
+
+void
+vs_run_req_free (vs_run_req *r)
+{
+  rt_strv_free (r->cmd);
+  rt_strv_free (r->entrypoint);
+  rt_strv_free (r->env);
+  rt_strv_free (r->cap_add);
+  rt_strv_free (r->cap_drop);
+  rt_strv_free (r->labels);
+  rt_strv_free (r->ulimits);
+  rt_strv_free (r->devices);
+  for (size_t i = 0; i < r->n_mounts; i++)
+    {
+      free (r->mounts[i].type);
+      free (r->mounts[i].source);
+      free (r->mounts[i].target);
+      free (r->mounts[i].options);
+    }
+  free (r->mounts);
+  free (r->image);
+  free (r->name);
+  free (r->workdir);
+  free (r->user);
+  free (r->hostname);
+  free (r->network);
+  free (r->seccomp);
+  free (r->restart);
+  free (r->stop_signal);
+  memset (r, 0, sizeof *r);
+}
+
+void
+vs_container_free (vs_container *c)
+{
+  if (c == NULL)
+    return;
+  free (c->name);
+  free (c->image);
+  free (c->command);
+  free (c->status);
+  free (c->started_at);
+  free (c->finished_at);
+  free (c->request);
+  free (c->error);
+  memset (c, 0, sizeof *c);
+}
+
+void
+vs_containers_free (vs_container *c, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    vs_container_free (&c[i]);
+  free (c);
+}
+
+static char *
+ctr_path (vs_engine *e, const char *id, const char *leaf)
+{
+  char *p = NULL;
+  if (asprintf (&p, "%s/containers/%s%s%s", e->root, id, leaf ? "/" : "", leaf ? leaf : "") < 0)
+    return NULL;
+  return p;
+}
+
+char *
+vs_container_log_path (vs_engine *e, const char *id)
+{
+  char *p = NULL;
+  if (asprintf (&p, "%s/logs/%s.log", e->root, id) < 0)
+    return NULL;
+  return p;
+}
+
+/* ---- the request as JSON (stored, and shown by inspect) ---- */
+
+static json_t *
+strv_json (char *const *v)
+{
+  json_t *a = json_array ();
+  for (; v && *v; v++)
+    json_array_append_new (a, json_string (*v));
+  return a;
+}
+
+static json_t *
+req_json (const vs_run_req *r)
+{
+  json_t *mounts = json_array ();
+  for (size_t i = 0; i < r->n_mounts; i++)
+    json_array_append_new (mounts, json_pack ("{s:s, s:s?, s:s, s:b, s:s?}", "Type", r->mounts[i].type, "Source",
+                                              r->mounts[i].source, "Destination", r->mounts[i].target, "ReadOnly",
+                                              r->mounts[i].readonly, "Options", r->mounts[i].options));
+  return json_pack ("{s:s, s:o, s:o, s:b, s:o, s:s?, s:s?, s:s?, s:s, s:b, s:b, s:b, s:b, s:b, s:s?, s:o, s:o,"
+                    " s:o, s:o, s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:i}",
+                    "Image", r->image, "Cmd", r->cmd ? strv_json (r->cmd) : json_null (), "Entrypoint",
+                    r->entrypoint_set ? strv_json (r->entrypoint) : json_null (), "EntrypointSet", r->entrypoint_set,
+                    "Env", strv_json (r->env), "WorkingDir", r->workdir, "User", r->user, "Hostname", r->hostname,
+                    "NetworkMode", r->network ? r->network : "host", "ReadonlyRootfs", r->read_only, "Privileged",
+                    r->privileged, "NoNewPrivileges", r->no_new_privs, "AutoRemove", r->auto_remove, "Init", r->init,
+                    "Seccomp", r->seccomp, "CapAdd", strv_json (r->cap_add), "CapDrop", strv_json (r->cap_drop),
+                    "Mounts", mounts, "Labels", strv_json (r->labels), "RestartPolicy",
+                    r->restart ? r->restart : "no", "StopSignal", r->stop_signal ? r->stop_signal : "SIGTERM",
+                    "StopTimeout", r->stop_timeout, "Memory", (json_int_t) r->memory, "MemorySwap",
+                    (json_int_t) r->memory_swap, "ShmSize", (json_int_t) r->shm_size, "PidsLimit",
+                    (json_int_t) r->pids_limit, "CpuQuota", (json_int_t) r->cpu_quota, "CpuPeriod",
+                    (json_int_t) r->cpu_period, "CpuShares", (json_int_t) r->cpu_shares, "Ulimits",
+                    strv_json (r->ulimits), "Devices", strv_json (r->devices), "LogMaxSize",
+                    (json_int_t) r->log_max_size, "LogMaxFile", r->log_max_file);
+}
+
+/* docker's names: adjective_noun. */
+static void
+random_name (char *buf, size_t len)
+{
+  static const char *const adj[] = { "brave", "calm", "eager", "fond", "gentle", "happy", "jolly", "keen",
+                                     "lucid", "merry", "nifty", "proud", "quiet", "sharp", "tender", "vivid",
+                                     "witty", "zealous", "bold", "crisp" };
+  static const char *const noun[] = { "babbage", "curie", "darwin", "euler", "fermat", "gauss", "hopper",
+                                      "hypatia", "kepler", "lovelace", "noether", "pascal", "ritchie", "shannon",
+                                      "thompson", "turing", "wozniak", "yalow", "bell", "knuth" };
+  unsigned r[2] = { 0, 0 };
+  if (getrandom (r, sizeof r, 0) < 0)
+    r[0] = (unsigned) time (NULL), r[1] = (unsigned) getpid ();
+  snprintf (buf, len, "%s_%s", adj[r[0] % ARRAY_SIZE (adj)], noun[r[1] % ARRAY_SIZE (noun)]);
+}
+
+static bool
+valid_name (const char *n)
+{
+  if (!((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z') || (n[0] >= '0' && n[0] <= '9')))
+    return false;
+  return strspn (n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen (n)
+         && strlen (n) < 128;
+}
+
+static void
+image_freep (vs_image *i)
+{
+  vs_image_free (i);
+}
+static void
+config_freep (vs_image_config *c)
+{
+  vs_image_config_free (c);
+}
+
+int
+vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err)
+{
+  __attribute__ ((cleanup (image_freep))) vs_image img = { 0 };
+  __attribute__ ((cleanup (config_freep))) vs_image_config cfg = { 0 };
+  _cleanup_free_ char *cfgtext = NULL, *dir = NULL, *cmdline = NULL, *reqtext = NULL, *cfgpath = NULL;
+  _cleanup_json_ json_t *spec = NULL, *args = NULL, *rj = NULL;
+  unsigned char rnd[32];
+  char name[160], created[32];
+  size_t len = 0;
+  int r;
+
+  if (req->name && !valid_name (req->name))
+    return vs_fail (err, 0, "invalid container name `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", req->name);
+  r = vs_store_image_get (e->store, req->image, &img, err);
+  if (r < 0)
+    return r;
+  r = vs_store_blob_read (e->store, img.id, 4u << 20, &cfgtext, &len, err);
+  if (r == 0)
+    r = vs_image_config_parse (cfgtext, len, &cfg, err);
+  if (r < 0)
+    return vs_wrap (err, r, "image %s", req->image);
+  for (size_t i = 0; i < img.n_layers; i++)
+    if (!vs_store_snapshot_exists (e->store, img.layers[i].chain_id))
+      return vs_fail (err, ENOENT, "image %s: layer %s is not unpacked (pull it again)", req->image,
+                      img.layers[i].blob);
+
+  if (getrandom (rnd, sizeof rnd, 0) != sizeof rnd)
+    return vs_fail (err, errno, "make a container id");
+  for (size_t i = 0; i < 32; i++)
+    snprintf (id + 2 * i, 3, "%02x", rnd[i]);
+  if (req->name)
+    snprintf (name, sizeof name, "%s", req->name);
+  else
+    random_name (name, sizeof name);
+
+  /* the name is taken in the database first: two runs racing for it fail cleanly */
+  {
+    _cleanup_stmt_ sqlite3_stmt *st = NULL;
+    char existing[80] = "";
+    r = db_prepare (e, &st, err, "SELECT id FROM containers WHERE name = ?", name, NULL);
+    if (r < 0)
+      return r;
+    if (sqlite3_step (st) == SQLITE_ROW)
+      {
+        snprintf (existing, sizeof existing, "%s", (const char *) sqlite3_column_text (st, 0));
+        return vs_fail (err, 0,
+                        "Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to"
+                        " remove (or rename) that container to be able to reuse that name.",
+                        name, existing);
+      }
+  }
+
+  dir = ctr_path (e, id, NULL);
+  if (dir == NULL)
+    return vs_fail (err, ENOMEM, "container");
+  {
+    char sub[PATH_MAX];
+    static const char *const subs[] = { "upper", "work", "rootfs" };
+    r = vs_mkdir_p (dir, 0700, err);
+    for (size_t i = 0; r == 0 && i < ARRAY_SIZE (subs); i++)
+      {
+        snprintf (sub, sizeof sub, "%s/%s", dir, subs[i]);
+        if (mkdir (sub, 0755) < 0)
+          r = vs_fail (err, errno, "create %s", sub);
+      }
+    if (r == 0)
+      {
+        snprintf (sub, sizeof sub, "%s/logs", e->root);
+        r = vs_mkdir_p (sub, 0700, err);
+      }
+  }
+  if (r == 0)
+    r = vs_engine_spec (e, req, &img, &cfg, dir, id, name, &spec, &args, err);
+  if (r == 0)
+    {
+      cfgpath = ctr_path (e, id, "config.json");
+      char *text = json_dumps (spec, JSON_COMPACT);
+      if (cfgpath == NULL || text == NULL)
+        r = vs_fail (err, ENOMEM, "container config");
+      else
+        r = vs_write_file_atomic_at (AT_FDCWD, cfgpath, text, strlen (text), 0600, err);
+      free (text);
+    }
+  if (r == 0)
+    {
+      cmdline = json_dumps (args, JSON_COMPACT);
+      rj = req_json (req);
+      if (rj)
+        json_object_set_new (rj, "ImageID", json_string (img.id));
+      reqtext = rj ? json_dumps (rj, JSON_COMPACT) : NULL;
+      if (cmdline == NULL || reqtext == NULL)
+        r = vs_fail (err, ENOMEM, "container");
+    }
+  if (r == 0)
+    {
+      _cleanup_stmt_ sqlite3_stmt *st = NULL;
+      snprintf (created, sizeof created, "%lld", (long long) time (NULL));
+      r = db_prepare (e, &st, err,
+                      "INSERT INTO containers (id, name, image, image_id, command, created, request)"
+                      " VALUES (?,?,?,?,?,?,?)",
+                      id, name, req->image, img.id, cmdline, created, reqtext, NULL);
+      if (r == 0 && sqlite3_step (st) != SQLITE_DONE)
+        r = sqlite3_errcode (vs_store_db (e->store)) == SQLITE_CONSTRAINT
+                ? vs_fail (err, 0, "Conflict. The container name \"/%s\" is already in use", name)
+                : db_fail (e, err, "add container");
+    }
+  if (r < 0 && dir)
+    {
+      vs_error ignore;
+      (void) vs_rm_rf_at (AT_FDCWD, dir, &ignore);
+    }
+  return r;
+}
+
+/* ---- state ---- */
+
+static bool
+pid_alive (int pid)
+{
+  return pid > 0 && (kill (pid, 0) == 0 || errno == EPERM);
+}
+
+/* The monitor's pid when it still runs (checked against its command line). */
+static int
+monitor_pid (vs_engine *e, const char *id)
+{
+  _cleanup_free_ char *path = ctr_path (e, id, "monitor.pid"), *text = NULL;
+  vs_error ignore;
+  size_t len;
+  char proc[64], cmd[512];
+  int pid, fd;
+  ssize_t n;
+
+  if (path == NULL || vs_read_file_at (AT_FDCWD, path, &text, &len, &ignore) < 0)
+    return -1;
+  pid = atoi (text);
+  if (!pid_alive (pid))
+    return -1;
+  snprintf (proc, sizeof proc, "/proc/%d/cmdline", pid);
+  fd = open (proc, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read (fd, cmd, sizeof cmd - 1);
+  close (fd);
+  if (n <= 0)
+    return -1;
+  cmd[n] = '\0';
+  for (ssize_t i = 0; i < n; i++)
+    if (cmd[i] == '\0')
+      cmd[i] = ' ';
+  return strstr (cmd, id) ? pid : -1;
+}
+
+/* Fill the live fields of c from the monitor's state.json. */
+static void
+reconcile (vs_engine *e, vs_container *c)
+{
+  _cleanup_free_ char *path = ctr_path (e, c->id, "state.json"), *text = NULL;
+  vs_error ignore;
+  size_t len;
+  json_t *j;
+
+  free (c->status);
+  c->status = NULL;
+  if (path == NULL || vs_read_file_at (AT_FDCWD, path, &text, &len, &ignore) < 0
+      || (j = json_loadb (text, len, 0, NULL)) == NULL)
+    {
+      c->status = strdup ("created");
+      return;
+    }
+  const char *st = json_string_value (json_object_get (j, "status"));
+  c->status = strdup (st ? st : "created");
+  c->pid = (int) json_integer_value (json_object_get (j, "pid"));
+  c->exit_code = (int) json_integer_value (json_object_get (j, "exit_code"));
+  c->restart_count = (int) json_integer_value (json_object_get (j, "restart_count"));
+  if (json_is_string (json_object_get (j, "started_at")))
+    c->started_at = strdup (json_string_value (json_object_get (j, "started_at")));
+  if (json_is_string (json_object_get (j, "finished_at")))
+    c->finished_at = strdup (json_string_value (json_object_get (j, "finished_at")));
+  if (json_is_string (json_object_get (j, "error")))
+    c->error = strdup (json_string_value (json_object_get (j, "error")));
+  json_decref (j);
+  if (c->status && (strcmp (c->status, "running") == 0 || strcmp (c->status, "restarting") == 0)
+      && monitor_pid (e, c->id) < 0)
+    {
+      /* the monitor is gone (kill -9): the truth is the init process */
+      if (strcmp (c->status, "running") == 0 && pid_alive (c->pid))
+        return;
+      free (c->status);
+      c->status = strdup ("exited");
+      c->exit_code = 255;
+      c->pid = 0;
+    }
+  if (c->status && strcmp (c->status, "running") != 0)
+    c->pid = 0;
+}
+
+static int
+load_row (vs_engine *e, sqlite3_stmt *st, vs_container *c)
+{
+  (void) e;
+  memset (c, 0, sizeof *c);
+  snprintf (c->id, sizeof c->id, "%s", (const char *) sqlite3_column_text (st, 0));
+  c->name = strdup ((const char *) sqlite3_column_text (st, 1));
+  c->image = strdup ((const char *) sqlite3_column_text (st, 2));
+  snprintf (c->image_id, sizeof c->image_id, "%s", (const char *) sqlite3_column_text (st, 3));
+  c->command = strdup ((const char *) sqlite3_column_text (st, 4));
+  c->created = sqlite3_column_int64 (st, 5);
+  c->request = strdup ((const char *) sqlite3_column_text (st, 6));
+  if (c->name == NULL || c->image == NULL || c->command == NULL || c->request == NULL)
+    return -ENOMEM;
+  reconcile (e, c);
+  return 0;
+}
+
+#define ROW_COLS "id, name, image, image_id, command, created, request"
+
+int
+vs_container_get (vs_engine *e, const char *what, vs_container *c, vs_error *err)
+{
+  _cleanup_stmt_ sqlite3_stmt *st = NULL;
+  _cleanup_free_ char *prefix = NULL;
+  int r, rc;
+
+  memset (c, 0, sizeof *c);
+  r = db_prepare (e, &st, err, "SELECT " ROW_COLS " FROM containers WHERE name = ?1 OR id = ?1", what, NULL);
+  if (r < 0)
+    return r;
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW && strlen (what) >= 1 && strspn (what, "0123456789abcdef") == strlen (what))
+    {
+      sqlite3_finalize (st);
+      st = NULL;
+      if (asprintf (&prefix, "%s%%", what) < 0)
+        return vs_fail (err, ENOMEM, "container %s", what);
+      r = db_prepare (e, &st, err, "SELECT " ROW_COLS " FROM containers WHERE id LIKE ?", prefix, NULL);
+      if (r < 0)
+        return r;
+      rc = sqlite3_step (st);
+      if (rc == SQLITE_ROW)
+        {
+          vs_container tmp;
+          if (load_row (e, st, &tmp) < 0)
+            return vs_fail (err, ENOMEM, "container %s", what);
+          if (sqlite3_step (st) == SQLITE_ROW)
+            {
+              vs_container_free (&tmp);
+              return vs_fail (err, 0, "multiple containers match the id prefix `%s`", what);
+            }
+          *c = tmp;
+          return 0;
+        }
+    }
+  if (rc != SQLITE_ROW)
+    {
+      vs_fail (err, 0, "No such container: %s", what);
+      err->code = ENOENT;
+      return -ENOENT;
+    }
+  if (load_row (e, st, c) < 0)
+    return vs_fail (err, ENOMEM, "container %s", what);
+  return 0;
+}
+
+int
+vs_container_list (vs_engine *e, bool all, vs_container **ret, size_t *n, vs_error *err)
+{
+  _cleanup_stmt_ sqlite3_stmt *st = NULL;
+  vs_container *v = NULL;
+  size_t count = 0;
+  int r = db_prepare (e, &st, err, "SELECT " ROW_COLS " FROM containers ORDER BY created DESC, id", NULL);
+
+  while (r == 0 && sqlite3_step (st) == SQLITE_ROW)
+    {
+      vs_container *nv = realloc (v, (count + 1) * sizeof *nv);
+      if (nv == NULL)
+        {
+          r = vs_fail (err, ENOMEM, "list containers");
+          break;
+        }
+      v = nv;
+      if (load_row (e, st, &v[count]) < 0)
+        {
+          vs_container_free (&v[count]);
+          r = vs_fail (err, ENOMEM, "list containers");
+          break;
+        }
+      if (!all && strcmp (v[count].status, "running") != 0 && strcmp (v[count].status, "restarting") != 0
+          && strcmp (v[count].status, "paused") != 0)
+        vs_container_free (&v[count]);
+      else
+        count++;
+    }
+  if (r < 0)
+    {
+      vs_containers_free (v, count);
+      return r;
+    }
+  *ret = v;
+  *n = count;
+  return 0;
+}
+
+static bool
+store_image_in_use (void *store, const char *image_id)
+{
+  sqlite3_stmt *st = NULL;
+  bool used = true; /* on doubt, in use */
+  if (sqlite3_prepare_v2 (vs_store_db (store), "SELECT 1 FROM containers WHERE image_id = ? LIMIT 1", -1, &st, NULL)
+      == SQLITE_OK)
+    {
+      sqlite3_bind_text (st, 1, image_id, -1, SQLITE_TRANSIENT);
+      used = sqlite3_step (st) != SQLITE_DONE;
+    }
+  sqlite3_finalize (st);
+  return used;
+}
+
+bool
+vs_engine_image_in_use (void *engine, const char *image_id)
+{
+  return store_image_in_use (((vs_engine *) engine)->store, image_id);
+}
+
+int
+vs_engine_guard_images (vs_store *s, vs_error *err)
+{
+  char *msg = NULL;
+  if (sqlite3_exec (vs_store_db (s), schema, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      int r = vs_fail (err, 0, "container database %s/vessel.db: %s", vs_store_root (s), msg ? msg : "error");
+      sqlite3_free (msg);
+      return r;
+    }
+  vs_store_set_in_use (s, store_image_in_use, s);
+  return 0;
+}
+
+/* ---- running things ---- */
+
+/* Run a program and wait; stderr captured into msg (last line). */
+static int
+run_prog (char *const argv[], char *msg, size_t msglen)
+{
+  int p[2], status;
+  pid_t pid;
+  char buf[4096];
+  size_t got = 0;
+
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return -errno;
+  pid = fork ();
+  if (pid < 0)
+    {
+      int e = errno;
+      close (p[0]);
+      close (p[1]);
+      return -e;
+    }
+  if (pid == 0)
+    {
+      int devnull = open ("/dev/null", O_RDWR);
+      dup2 (devnull, 0);
+      dup2 (devnull, 1);
+      dup2 (p[1], 2);
+      execv (argv[0], argv);
+      _exit (127);
+    }
+  close (p[1]);
+  for (;;)
+    {
+      ssize_t n = read (p[0], buf + got, sizeof buf - 1 - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      got += (size_t) n;
+      if (got == sizeof buf - 1)
+        got = 0; /* keep the end */
+    }
+  close (p[0]);
+  buf[got] = '\0';
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -errno;
+  if (msg)
+    {
+      char *end = buf + strlen (buf);
+      while (end > buf && (end[-1] == '\n' || end[-1] == ' '))
+        *--end = '\0';
+      char *last = strrchr (buf, '\n');
+      snprintf (msg, msglen, "%s", last ? last + 1 : buf);
+    }
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+static int
+runtime (vs_engine *e, char *msg, size_t msglen, ...)
+{
+  char rtroot[PATH_MAX];
+  char *argv[16];
+  size_t n = 0;
+  va_list ap;
+  const char *a;
+
+  snprintf (rtroot, sizeof rtroot, "%s/runtime", e->runroot);
+  argv[n++] = e->runtime;
+  argv[n++] = (char *) "--root";
+  argv[n++] = rtroot;
+  va_start (ap, msglen);
+  while ((a = va_arg (ap, const char *)) != NULL && n < ARRAY_SIZE (argv) - 1)
+    argv[n++] = (char *) a;
+  va_end (ap);
+  argv[n] = NULL;
+  return run_prog (argv, msg, msglen);
+}
+
+static bool
+is_mounted (const char *path)
+{
+  struct stat a, b;
+  _cleanup_free_ char *parent = NULL;
+  if (stat (path, &a) < 0 || asprintf (&parent, "%s/..", path) < 0 || stat (parent, &b) < 0)
+    return false;
+  return a.st_dev != b.st_dev;
+}
+
+/* The overlay: the image's snapshots (top first) under the container's upper. */
+static int
+mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err)
+{
+  _cleanup_free_ char *rootfs = ctr_path (e, c->id, "rootfs"), *upper = ctr_path (e, c->id, "upper"),
+                      *work = ctr_path (e, c->id, "work"), *opts = NULL, *lower = NULL;
+  vs_image img;
+  int r;
+
+  if (rootfs == NULL || upper == NULL || work == NULL)
+    return vs_fail (err, ENOMEM, "container %s", c->name);
+  if (is_mounted (rootfs))
+    return 0;
+  r = vs_store_image_get (e->store, c->image_id, &img, err);
+  if (r < 0)
+    return vs_wrap (err, r, "container %s", c->name);
+  for (size_t i = img.n_layers; i-- > 0;)
+    {
+      _cleanup_free_ char *p = vs_store_snapshot_path (e->store, img.layers[i].chain_id);
+      char *nl = NULL;
+      if (p == NULL || asprintf (&nl, "%s%s%s", lower ? lower : "", lower ? ":" : "", p) < 0)
+        {
+          vs_image_free (&img);
+          return vs_fail (err, ENOMEM, "container %s", c->name);
+        }
+      free (lower);
+      lower = nl;
+    }
+  vs_image_free (&img);
+  if (lower == NULL)
+    {
+      /* an image without layers: an empty lower */
+      lower = ctr_path (e, c->id, "empty");
+      if (lower == NULL)
+        return vs_fail (err, ENOMEM, "container %s", c->name);
+      (void) mkdir (lower, 0755);
+    }
+  if (asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work) < 0)
+    return vs_fail (err, ENOMEM, "container %s", c->name);
+  if (mount ("overlay", rootfs, "overlay", 0, opts) < 0)
+    return vs_fail (err, errno, "mount the overlay rootfs of container %s at %s", c->name, rootfs);
+  return 0;
+}
+
+static int
+umount_rootfs (vs_engine *e, const char *id)
+{
+  _cleanup_free_ char *rootfs = ctr_path (e, id, "rootfs");
+  if (rootfs && is_mounted (rootfs) && umount2 (rootfs, MNT_DETACH) < 0)
+    return -errno;
+  return 0;
+}
+
+static json_t *
+request_of (const vs_container *c)
+{
+  return json_loads (c->request, 0, NULL);
+}
+
+int
+vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
+{
+  vs_container c;
+  _cleanup_json_ json_t *rq = NULL;
+  _cleanup_free_ char *dir = NULL, *bundle = NULL, *logp = NULL, *stopped = NULL, *state = NULL;
+  char rtroot[PATH_MAX], line[1200], size[32], files[16];
+  int sync[2], r;
+  pid_t pid;
+
+  *code = 125;
+  r = vs_container_get (e, what, &c, err);
+  if (r < 0)
+    return r;
+  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0)
+    {
+      vs_container_free (&c);
+      return 0; /* docker: starting a running container is a no-op */
+    }
+  rq = request_of (&c);
+  dir = ctr_path (e, c.id, NULL);
+  logp = vs_container_log_path (e, c.id);
+  stopped = ctr_path (e, c.id, "stopped");
+  state = ctr_path (e, c.id, "state.json");
+  if (rq == NULL || dir == NULL || logp == NULL || stopped == NULL || state == NULL)
+    {
+      vs_container_free (&c);
+      return vs_fail (err, ENOMEM, "start container");
+    }
+  /* an old run's leftovers in the runtime (a monitor killed with -9) */
+  (void) runtime (e, NULL, 0, "delete", "--force", c.id, NULL);
+  unlink (stopped);
+  unlink (state);
+  r = mount_rootfs (e, &c, err);
+  if (r < 0)
+    {
+      vs_container_free (&c);
+      return r;
+    }
+  snprintf (rtroot, sizeof rtroot, "%s/runtime", e->runroot);
+  snprintf (size, sizeof size, "%lld", (long long) json_integer_value (json_object_get (rq, "LogMaxSize")));
+  snprintf (files, sizeof files, "%d", (int) json_integer_value (json_object_get (rq, "LogMaxFile")));
+  bundle = strdup (dir);
+  const char *restart = json_string_value (json_object_get (rq, "RestartPolicy"));
+  const char *stopsig = json_string_value (json_object_get (rq, "StopSignal"));
+
+  if (pipe2 (sync, O_CLOEXEC) < 0)
+    {
+      vs_container_free (&c);
+      return vs_fail (err, errno, "start container %s", c.name);
+    }
+  pid = fork ();
+  if (pid < 0)
+    {
+      r = vs_fail (err, errno, "start the monitor of container %s", c.name);
+      close (sync[0]);
+      close (sync[1]);
+      vs_container_free (&c);
+      return r;
+    }
+  if (pid == 0)
+    {
+      /* the monitor: its own session, no terminal, stdio to /dev/null, the
+         sync pipe as fd 3; a grandchild so that nobody has to reap it */
+      int devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+      if (fork () != 0)
+        _exit (0);
+      setsid ();
+      dup2 (devnull, 0);
+      dup2 (devnull, 1);
+      dup2 (devnull, 2);
+      dup2 (sync[1], 3);
+      vs_cloexec_from (4);
+      char *argv[48];
+      size_t n = 0;
+      argv[n++] = e->monitor;
+      argv[n++] = (char *) "--runtime";
+      argv[n++] = e->runtime;
+      argv[n++] = (char *) "--runtime-root";
+      argv[n++] = rtroot;
+      argv[n++] = (char *) "--bundle";
+      argv[n++] = bundle;
+      argv[n++] = (char *) "--id";
+      argv[n++] = c.id;
+      argv[n++] = (char *) "--dir";
+      argv[n++] = dir;
+      argv[n++] = (char *) "--log";
+      argv[n++] = logp;
+      argv[n++] = (char *) "--sync-fd";
+      argv[n++] = (char *) "3";
+      if (size[0] != '0')
+        {
+          argv[n++] = (char *) "--log-max-size";
+          argv[n++] = size;
+        }
+      if (files[0] != '0')
+        {
+          argv[n++] = (char *) "--log-max-file";
+          argv[n++] = files;
+        }
+      if (restart && strcmp (restart, "no") != 0)
+        {
+          argv[n++] = (char *) "--restart";
+          argv[n++] = (char *) restart;
+        }
+      if (stopsig)
+        {
+          argv[n++] = (char *) "--stop-signal";
+          argv[n++] = (char *) stopsig;
+        }
+      /* afterwards: `vessel container cleanup ID` unmounts (and removes with --rm) */
+      const char *exitcmd[] = { e->self, "--root", e->root, "--runroot", e->runroot, "container", "cleanup", c.id };
+      for (size_t k = 0; k < ARRAY_SIZE (exitcmd); k++)
+        {
+          argv[n++] = (char *) "--exit-command";
+          argv[n++] = (char *) exitcmd[k];
+        }
+      argv[n] = NULL;
+      execv (argv[0], argv);
+      dprintf (3, "error cannot run the monitor %s: %s\n", argv[0], strerror (errno));
+      _exit (127);
+    }
+  close (sync[1]);
+  waitpid (pid, NULL, 0);
+  /* one line from the monitor: "ok PID" or "error MESSAGE" */
+  size_t got = 0;
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = sync[0], .events = POLLIN };
+      int pr = poll (&pfd, 1, 60000);
+      if (pr <= 0)
+        break;
+      ssize_t k = read (sync[0], line + got, sizeof line - 1 - got);
+      if (k < 0 && errno == EINTR)
+        continue;
+      if (k <= 0)
+        break;
+      got += (size_t) k;
+      if (memchr (line, '\n', got) || got == sizeof line - 1)
+        break;
+    }
+  close (sync[0]);
+  line[got] = '\0';
+  line[strcspn (line, "\n")] = '\0';
+  if (strncmp (line, "ok ", 3) == 0)
+    {
+      vs_container_free (&c);
+      *code = 0;
+      return 0;
+    }
+  {
+    const char *msg = strncmp (line, "error ", 6) == 0 ? line + 6 : line[0] ? line : "the monitor exited";
+    if (strstr (msg, "not found") || strstr (msg, "No such file"))
+      *code = 127;
+    else if (strstr (msg, "ermission denied") || strstr (msg, "not executable") || strstr (msg, "xec format"))
+      *code = 126;
+    r = vs_fail (err, 0, "start container %s: %s", c.name, msg);
+  }
+  vs_container_free (&c);
+  return -ENOEXEC;
+}
+
+/* Wait until the container's state leaves running/restarting, up to ms (-1 forever). */
+static int
+wait_stopped (vs_engine *e, const char *id, int ms, vs_container *out, vs_error *err)
+{
+  for (int waited = 0;; waited += 20)
+    {
+      vs_container c;
+      int r = vs_container_get (e, id, &c, err);
+      if (r < 0)
+        return r;
+      if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0)
+        {
+          if (out)
+            *out = c;
+          else
+            vs_container_free (&c);
+          return 0;
+        }
+      vs_container_free (&c);
+      if (ms >= 0 && waited >= ms)
+        return -ETIMEDOUT;
+      usleep (20000);
+    }
+}
+
+static int
+mark_stopped (vs_engine *e, const char *id)
+{
+  _cleanup_free_ char *p = ctr_path (e, id, "stopped");
+  vs_error ignore;
+  return p ? vs_write_file_at (AT_FDCWD, p, "", 0, 0600, &ignore) : -ENOMEM;
+}
+
+int
+vs_container_kill (vs_engine *e, const char *what, const char *signal, vs_error *err)
+{
+  vs_container c;
+  char msg[512] = "";
+  int r = vs_container_get (e, what, &c, err);
+  if (r < 0)
+    return r;
+  if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0)
+    {
+      r = vs_fail (err, 0, "cannot kill container %s: container %.12s is not running", what, c.id);
+      vs_container_free (&c);
+      return r;
+    }
+  mark_stopped (e, c.id);
+  r = runtime (e, msg, sizeof msg, "kill", c.id, signal ? signal : "KILL", NULL);
+  if (r != 0)
+    {
+      /* it may have ended meanwhile */
+      vs_container now;
+      if (vs_container_get (e, c.id, &now, err) == 0 && strcmp (now.status, "running") != 0)
+        r = 0;
+      else
+        r = vs_fail (err, 0, "kill container %s: %s", what, msg[0] ? msg : "the runtime failed");
+      vs_container_free (&now);
+    }
+  vs_container_free (&c);
+  return r;
+}
+
+int
+vs_container_stop (vs_engine *e, const char *what, int timeout, vs_error *err)
+{
+  vs_container c;
+  _cleanup_json_ json_t *rq = NULL;
+  int r = vs_container_get (e, what, &c, err);
+  if (r < 0)
+    return r;
+  if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0)
+    {
+      mark_stopped (e, c.id);
+      vs_container_free (&c);
+      return 0; /* docker: stopping a stopped container succeeds */
+    }
+  rq = request_of (&c);
+  if (timeout < 0)
+    {
+      json_t *t = json_object_get (rq, "StopTimeout");
+      timeout = json_is_integer (t) && json_integer_value (t) >= 0 ? (int) json_integer_value (t) : 10;
+    }
+  const char *sig = json_string_value (json_object_get (rq, "StopSignal"));
+  mark_stopped (e, c.id);
+  (void) runtime (e, NULL, 0, "kill", c.id, sig ? sig : "TERM", NULL);
+  r = wait_stopped (e, c.id, timeout * 1000, NULL, err);
+  if (r == -ETIMEDOUT)
+    {
+      (void) runtime (e, NULL, 0, "kill", "--all", c.id, "KILL", NULL);
+      r = wait_stopped (e, c.id, 10000, NULL, err);
+      if (r == -ETIMEDOUT)
+        r = vs_fail (err, ETIMEDOUT, "stop container %s: it did not end after SIGKILL", what);
+    }
+  vs_container_free (&c);
+  return r;
+}
+
+int
+vs_container_removed_exit (vs_engine *e, const char *id, int *code)
+{
+  _cleanup_stmt_ sqlite3_stmt *st = NULL;
+  vs_error ignore;
+  if (db_prepare (e, &st, &ignore, "SELECT exit_code FROM container_logs WHERE id = ?", id, NULL) < 0
+      || sqlite3_step (st) != SQLITE_ROW)
+    return -ENOENT;
+  *code = sqlite3_column_int (st, 0);
+  return 0;
+}
+
+int
+vs_container_wait (vs_engine *e, const char *what, int *code, vs_error *err)
+{
+  vs_container c;
+  char id[65];
+  int r = vs_container_get (e, what, &c, err);
+  if (r < 0)
+    return r;
+  snprintf (id, sizeof id, "%s", c.id);
+  vs_container_free (&c);
+  r = wait_stopped (e, id, -1, &c, err);
+  if (r == -ENOENT && vs_container_removed_exit (e, id, code) == 0)
+    return 0; /* removed meanwhile (--rm): its exit code was kept */
+  if (r < 0)
+    return r;
+  *code = c.exit_code;
+  vs_container_free (&c);
+  return 0;
+}
+
+bool
+vs_container_monitor_alive (vs_engine *e, const char *id)
+{
+  return monitor_pid (e, id) > 0;
+}
+
+/* Wait for the monitor to be gone (it records the exit, then cleans up). */
+static void
+wait_monitor (vs_engine *e, const char *id, int ms)
+{
+  int pid;
+  /* the monitor's exit command runs in the monitor's own process: not itself */
+  for (int waited = 0; waited < ms && (pid = monitor_pid (e, id)) > 0 && pid != getpid (); waited += 2)
+    usleep (2000);
+}
+
+int
+vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, vs_error *err)
+{
+  vs_container c;
+  _cleanup_free_ char *dir = NULL;
+  char now[32];
+  int r = vs_container_get (e, what, &c, err);
+
+  (void) volumes;
+  if (r < 0)
+    return r;
+  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0)
+    {
+      if (!force)
+        {
+          r = vs_fail (err, 0,
+                       "cannot remove container \"%s\": container is running: stop the container before removing"
+                       " or force remove",
+                       what);
+          vs_container_free (&c);
+          return r;
+        }
+      mark_stopped (e, c.id);
+      (void) runtime (e, NULL, 0, "kill", "--all", c.id, "KILL", NULL);
+      (void) wait_stopped (e, c.id, 10000, NULL, err);
+    }
+  wait_monitor (e, c.id, 10000);
+  (void) runtime (e, NULL, 0, "delete", "--force", c.id, NULL);
+  umount_rootfs (e, c.id);
+  dir = ctr_path (e, c.id, NULL);
+  {
+    _cleanup_stmt_ sqlite3_stmt *st = NULL, *lg = NULL;
+    snprintf (now, sizeof now, "%lld", (long long) time (NULL));
+    r = db_prepare (e, &st, err, "DELETE FROM containers WHERE id = ?", c.id, NULL);
+    if (r == 0 && sqlite3_step (st) != SQLITE_DONE)
+      r = db_fail (e, err, "remove container");
+    /* the log stays, findable by name, until `logs --prune` */
+    if (r == 0)
+      {
+        char code[16];
+        snprintf (code, sizeof code, "%d", c.exit_code);
+        r = db_prepare (e, &lg, err,
+                        "INSERT OR REPLACE INTO container_logs (id, name, removed, exit_code) VALUES (?,?,?,?)", c.id,
+                        c.name, now, code, NULL);
+        if (r == 0 && sqlite3_step (lg) != SQLITE_DONE)
+          r = db_fail (e, err, "keep the log of container");
+      }
+  }
+  if (r == 0 && dir)
+    r = vs_rm_rf_at (AT_FDCWD, dir, err);
+  vs_container_free (&c);
+  return r;
+}
+
+int
+vs_container_cleanup (vs_engine *e, const char *id, vs_error *err)
+{
+  vs_container c;
+  _cleanup_json_ json_t *rq = NULL;
+  int r = vs_container_get (e, id, &c, err);
+  if (r == -ENOENT)
+    return 0; /* removed already */
+  if (r < 0)
+    return r;
+  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0)
+    {
+      vs_container_free (&c);
+      return 0;
+    }
+  umount_rootfs (e, c.id);
+  rq = request_of (&c);
+  if (json_is_true (json_object_get (rq, "AutoRemove")))
+    r = vs_container_remove (e, c.id, true, true, err);
+  vs_container_free (&c);
+  return r;
+}
+
+json_t *
+vs_container_inspect (vs_engine *e, const vs_container *c)
+{
+  json_t *rq = request_of (c), *args = json_loads (c->command, 0, NULL);
+  _cleanup_free_ char *logp = vs_container_log_path (e, c->id), *rootfs = ctr_path (e, c->id, "rootfs");
+  char created[64];
+  struct tm tm;
+  time_t t = (time_t) c->created;
+  bool running = strcmp (c->status, "running") == 0;
+
+  gmtime_r (&t, &tm);
+  strftime (created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!json_is_array (args))
+    {
+      json_decref (args);
+      args = json_array ();
+    }
+  json_t *path = json_array_size (args) ? json_incref (json_array_get (args, 0)) : json_string ("");
+  json_t *rest = json_array ();
+  for (size_t i = 1; i < json_array_size (args); i++)
+    json_array_append (rest, json_array_get (args, i));
+  json_t *j = json_pack (
+    "{s:s, s:s, s:o, s:o, s:{s:s, s:b, s:b, s:b, s:b, s:b, s:i, s:i, s:s, s:s, s:s}, s:s, s:s, s:i, s:s,"
+    " s:{s:s, s:{s:s}}, s:s, s:O}",
+    "Id", c->id, "Created", created, "Path", path, "Args", rest, "State", "Status", c->status, "Running", running,
+    "Paused", strcmp (c->status, "paused") == 0, "Restarting", strcmp (c->status, "restarting") == 0, "OOMKilled", 0,
+    "Dead", strcmp (c->status, "dead") == 0, "Pid", c->pid, "ExitCode", c->exit_code, "Error",
+    c->error ? c->error : "", "StartedAt", c->started_at ? c->started_at : "0001-01-01T00:00:00Z", "FinishedAt",
+    c->finished_at ? c->finished_at : "0001-01-01T00:00:00Z", "Image", c->image_id, "Name", "", "RestartCount",
+    c->restart_count, "LogPath", logp ? logp : "", "GraphDriver", "Name", "overlay", "Data", "MergedDir",
+    rootfs ? rootfs : "", "Driver", "overlay", "Config", rq ? rq : json_null ());
+  json_decref (args);
+  if (j)
+    {
+      char name[200];
+      snprintf (name, sizeof name, "/%s", c->name);
+      json_object_set_new (j, "Name", json_string (name));
+      json_t *cfg = json_object_get (j, "Config");
+      if (json_is_object (cfg))
+        json_object_set_new (cfg, "Image", json_string (c->image));
+    }
+  json_decref (rq);
+  return j;
+}
+
+int
+vs_container_log_find (vs_engine *e, const char *what, char id[65])
+{
+  _cleanup_stmt_ sqlite3_stmt *st = NULL;
+  _cleanup_free_ char *prefix = NULL;
+  vs_error ignore;
+  if (asprintf (&prefix, "%s%%", what) < 0
+      || db_prepare (e, &st, &ignore,
+                     "SELECT id FROM container_logs WHERE name = ?1 OR id = ?1 OR (length (?1) >= 3 AND id LIKE ?2)"
+                     " ORDER BY removed DESC LIMIT 1",
+                     what, prefix, NULL)
+             < 0
+      || sqlite3_step (st) != SQLITE_ROW)
+    return -ENOENT;
+  snprintf (id, 65, "%s", (const char *) sqlite3_column_text (st, 0));
+  return 0;
+}
+
+int
+vs_container_logs_prune (vs_engine *e, size_t *n, vs_error *err)
+{
+  _cleanup_stmt_ sqlite3_stmt *st = NULL, *del = NULL;
+  int r = db_prepare (e, &st, err, "SELECT id FROM container_logs", NULL);
+  *n = 0;
+  while (r == 0 && sqlite3_step (st) == SQLITE_ROW)
+    {
+      _cleanup_free_ char *p = vs_container_log_path (e, (const char *) sqlite3_column_text (st, 0));
+      char older[PATH_MAX];
+      if (p == NULL)
+        return vs_fail (err, ENOMEM, "prune logs");
+      unlink (p);
+      for (int i = 1; i < 100; i++)
+        {
+          snprintf (older, sizeof older, "%s.%d", p, i);
+          if (unlink (older) < 0)
+            break;
+        }
+      (*n)++;
+    }
+  if (r == 0)
+    r = db_prepare (e, &del, err, "DELETE FROM container_logs", NULL);
+  if (r == 0 && sqlite3_step (del) != SQLITE_DONE)
+    r = db_fail (e, err, "prune logs");
+  return r;
+}

@@ -1,0 +1,954 @@
+/* main.c — vessel-monitor: one small process per container.
+ *
+ * It creates and starts the container through the OCI runtime, owns the
+ * pipes of the container's stdout and stderr and copies them into the
+ * json-file log, reaps the init (as child subreaper) and records its exit
+ * in CTRDIR/state.json, restarts it by policy, and finally deletes the
+ * runtime's state and runs the exit command.
+ *
+ * Memory: one per container, so everything is fixed-size and static; no
+ * stdio streams, no heap in steady state. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../basic/cleanup.h"
+#include "../basic/error.h"
+#include "../basic/fs-util.h"
+#include "logfile.h"
+
+#define MAX_EXIT_ARGS 256
+#define BACKOFF_START_MS 100
+#define BACKOFF_MAX_MS 10000
+/* A run this long resets the backoff (docker does the same). */
+#define BACKOFF_RESET_MS 10000
+#define DRAIN_MS 1000
+
+enum restart_policy { RESTART_NO, RESTART_ALWAYS, RESTART_UNLESS_STOPPED, RESTART_ON_FAILURE };
+
+struct monitor
+{
+  /* command line */
+  const char *runtime, *runtime_root, *bundle, *id, *dir, *log_path, *stop_signal;
+  uint64_t log_max_size;
+  unsigned log_max_file;
+  enum restart_policy policy;
+  long max_retries; /* on-failure:N; -1 unlimited */
+  int sync_fd;
+  bool daemon;
+  const char *exit_argv[MAX_EXIT_ARGS + 1];
+  size_t exit_argc;
+
+  /* paths under dir */
+  char init_pid_path[PATH_MAX], runtime_log_path[PATH_MAX];
+
+  int dir_fd, sig_fd, null_fd;
+  int out_r, out_w, err_r, err_w;
+  vs_logfile log;
+  bool log_failed; /* reported once */
+
+  /* children */
+  pid_t helper_pid;  /* the runtime command being waited for */
+  bool helper_done;
+  int helper_status;
+  pid_t init_pid;
+  bool init_exited;
+  int init_status;
+
+  bool stop_requested;
+  bool stop_sent;   /* the stop signal went to this run's init */
+  unsigned restart_count;
+  char started_at[VS_LOG_TIME_LEN];
+  char finished_at[VS_LOG_TIME_LEN];
+  struct timespec started_mono;
+};
+
+static vs_logstream out_stream = { .name = "stdout" };
+static vs_logstream err_stream = { .name = "stderr" };
+
+/* ------------------------------------------------------------------------
+ * Small helpers */
+
+static void
+warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+static void
+warn (const char *fmt, ...)
+{
+  char buf[1400];
+  va_list ap;
+  int n = snprintf (buf, sizeof buf, "vessel-monitor: ");
+
+  va_start (ap, fmt);
+  vsnprintf (buf + n, sizeof buf - (size_t) n - 1, fmt, ap);
+  va_end (ap);
+  n = (int) strlen (buf);
+  buf[n++] = '\n';
+  if (write (STDERR_FILENO, buf, (size_t) n) < 0)
+    return;
+}
+
+static int64_t
+mono_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+usage (void)
+{
+  static const char text[] =
+    "usage: vessel-monitor --runtime PATH --runtime-root DIR --bundle DIR --id ID --dir CTRDIR --log FILE\n"
+    "                      [--log-max-size BYTES] [--log-max-file N]\n"
+    "                      [--restart no|always|unless-stopped|on-failure[:N]]\n"
+    "                      [--sync-fd N] [--exit-command ARG]... [--stop-signal SIG] [--daemon]\n";
+  if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
+    return;
+}
+
+static int
+parse_u64 (const char *s, uint64_t *ret, bool suffixes)
+{
+  char *end;
+  unsigned long long v;
+  uint64_t mult = 1;
+
+  if (s[0] < '0' || s[0] > '9')
+    return -EINVAL;
+  errno = 0;
+  v = strtoull (s, &end, 10);
+  if (errno != 0)
+    return -EINVAL;
+  if (suffixes && *end != '\0' && end[1] == '\0')
+    {
+      switch (*end)
+        {
+        case 'k': case 'K': mult = 1ULL << 10; break;
+        case 'm': case 'M': mult = 1ULL << 20; break;
+        case 'g': case 'G': mult = 1ULL << 30; break;
+        default: return -EINVAL;
+        }
+      end++;
+    }
+  if (*end != '\0' || v > UINT64_MAX / mult)
+    return -EINVAL;
+  *ret = (uint64_t) v * mult;
+  return 0;
+}
+
+static int
+parse_restart (struct monitor *m, const char *s)
+{
+  uint64_t n;
+
+  m->max_retries = -1;
+  if (strcmp (s, "no") == 0)
+    m->policy = RESTART_NO;
+  else if (strcmp (s, "always") == 0)
+    m->policy = RESTART_ALWAYS;
+  else if (strcmp (s, "unless-stopped") == 0)
+    m->policy = RESTART_UNLESS_STOPPED;
+  else if (strcmp (s, "on-failure") == 0)
+    m->policy = RESTART_ON_FAILURE;
+  else if (strncmp (s, "on-failure:", 11) == 0 && parse_u64 (s + 11, &n, false) == 0 && n <= INT_MAX)
+    {
+      m->policy = RESTART_ON_FAILURE;
+      m->max_retries = (long) n;
+    }
+  else
+    return -EINVAL;
+  return 0;
+}
+
+/* --name VALUE or --name=VALUE at argv[*i]. */
+static bool
+take (const char *name, int argc, char **argv, int *i, const char **value)
+{
+  const char *a = argv[*i];
+  size_t n = strlen (name);
+
+  if (strncmp (a, "--", 2) != 0 || strncmp (a + 2, name, n) != 0)
+    return false;
+  if (a[2 + n] == '=')
+    {
+      *value = a + 3 + n;
+      return true;
+    }
+  if (a[2 + n] != '\0')
+    return false;
+  if (*i + 1 >= argc)
+    {
+      warn ("option `--%s` needs a value", name);
+      exit (125);
+    }
+  *value = argv[++*i];
+  return true;
+}
+
+static int
+parse_args (struct monitor *m, int argc, char **argv)
+{
+  const char *v, *restart = NULL;
+
+  for (int i = 1; i < argc; i++)
+    {
+      uint64_t n;
+      if (take ("runtime", argc, argv, &i, &m->runtime) || take ("runtime-root", argc, argv, &i, &m->runtime_root)
+          || take ("bundle", argc, argv, &i, &m->bundle) || take ("id", argc, argv, &i, &m->id)
+          || take ("dir", argc, argv, &i, &m->dir) || take ("log", argc, argv, &i, &m->log_path)
+          || take ("stop-signal", argc, argv, &i, &m->stop_signal) || take ("restart", argc, argv, &i, &restart))
+        continue;
+      if (take ("log-max-size", argc, argv, &i, &v))
+        {
+          if (parse_u64 (v, &m->log_max_size, true) < 0)
+            return warn ("--log-max-size: expected a size in bytes, got `%s`", v), -EINVAL;
+        }
+      else if (take ("log-max-file", argc, argv, &i, &v))
+        {
+          if (parse_u64 (v, &n, false) < 0 || n < 1 || n > 1000)
+            return warn ("--log-max-file: expected a count from 1 to 1000, got `%s`", v), -EINVAL;
+          m->log_max_file = (unsigned) n;
+        }
+      else if (take ("sync-fd", argc, argv, &i, &v))
+        {
+          if (parse_u64 (v, &n, false) < 0 || n > INT_MAX || fcntl ((int) n, F_GETFD) < 0)
+            return warn ("--sync-fd: `%s` is not an open file descriptor", v), -EINVAL;
+          m->sync_fd = (int) n;
+        }
+      else if (take ("exit-command", argc, argv, &i, &v))
+        {
+          if (m->exit_argc == MAX_EXIT_ARGS)
+            return warn ("--exit-command: more than %d arguments", MAX_EXIT_ARGS), -E2BIG;
+          m->exit_argv[m->exit_argc++] = v;
+        }
+      else if (strcmp (argv[i], "--daemon") == 0)
+        m->daemon = true;
+      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+        {
+          usage ();
+          exit (0);
+        }
+      else
+        return warn ("unknown argument `%s`", argv[i]), usage (), -EINVAL;
+    }
+  if (!m->runtime || !m->runtime_root || !m->bundle || !m->id || !m->dir || !m->log_path)
+    return warn ("--runtime, --runtime-root, --bundle, --id, --dir and --log are required"), usage (), -EINVAL;
+  if (restart && parse_restart (m, restart) < 0)
+    return warn ("--restart: expected no, always, unless-stopped or on-failure[:N], got `%s`", restart), -EINVAL;
+  if (m->stop_signal[0] == '\0' || strspn (m->stop_signal, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-")
+                                      != strlen (m->stop_signal))
+    return warn ("--stop-signal: invalid signal `%s`", m->stop_signal), -EINVAL;
+  if (strlen (m->dir) + 32 >= PATH_MAX)
+    return warn ("--dir: path too long"), -ENAMETOOLONG;
+  snprintf (m->init_pid_path, sizeof m->init_pid_path, "%s/init.pid", m->dir);
+  snprintf (m->runtime_log_path, sizeof m->runtime_log_path, "%s/runtime.log", m->dir);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Children */
+
+/* Undo what the monitor changed for itself before a child execs. */
+static void
+reset_signals (void)
+{
+  sigset_t all;
+  sigemptyset (&all);
+  sigprocmask (SIG_SETMASK, &all, NULL);
+  signal (SIGPIPE, SIG_DFL);
+  signal (SIGHUP, SIG_DFL);
+}
+
+/* Run RUNTIME --root R --log CTRDIR/runtime.log --log-format json ARGS...
+ * with stdin /dev/null and the given fds as stdout/stderr (-1: /dev/null for
+ * stdout, the monitor's own stderr for stderr). */
+static pid_t
+spawn_runtime (struct monitor *m, int fd1, int fd2, const char *const *args, vs_error *err)
+{
+  const char *argv[16];
+  size_t n = 0;
+  pid_t pid;
+
+  argv[n++] = m->runtime;
+  argv[n++] = "--root";
+  argv[n++] = m->runtime_root;
+  argv[n++] = "--log";
+  argv[n++] = m->runtime_log_path;
+  argv[n++] = "--log-format";
+  argv[n++] = "json";
+  for (; *args && n < ARRAY_SIZE (argv) - 1; args++)
+    argv[n++] = *args;
+  argv[n] = NULL;
+
+  pid = fork ();
+  if (pid < 0)
+    return vs_fail (err, errno, "fork for `%s %s`", m->runtime, args[0]);
+  if (pid == 0)
+    {
+      reset_signals ();
+      if (fd1 < 0)
+        fd1 = m->null_fd;
+      if (dup2 (m->null_fd, 0) < 0 || dup2 (fd1, 1) < 0 || (fd2 >= 0 && dup2 (fd2, 2) < 0))
+        _exit (125);
+      execv (m->runtime, (char *const *) argv);
+      {
+        char msg[PATH_MAX + 64];
+        int len = snprintf (msg, sizeof msg, "vessel-monitor: exec `%s`: %s\n", m->runtime, strerror (errno));
+        if (len > 0 && write (STDERR_FILENO, msg, (size_t) len) < 0)
+          _exit (127);
+      }
+      _exit (127);
+    }
+  return pid;
+}
+
+static int
+exit_code_of (int status)
+{
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return 255;
+}
+
+/* Reap every child that has exited: the runtime command being waited for,
+ * the container's init, and anything else reparented to us (ignored). */
+static void
+reap (struct monitor *m)
+{
+  for (;;)
+    {
+      int status;
+      pid_t pid = waitpid (-1, &status, WNOHANG);
+      if (pid <= 0)
+        {
+          if (pid < 0 && errno == EINTR)
+            continue;
+          return;
+        }
+      if (pid == m->helper_pid)
+        {
+          m->helper_done = true;
+          m->helper_status = status;
+          m->helper_pid = 0;
+        }
+      else if (m->init_pid > 0 && pid == m->init_pid)
+        {
+          m->init_exited = true;
+          m->init_status = status;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Event loop */
+
+static void
+log_error_once (struct monitor *m, const vs_error *err)
+{
+  if (!m->log_failed)
+    warn ("%s", err->msg);
+  m->log_failed = true;
+}
+
+/* Read what is there on one pipe; at EOF close it and flush the partial
+ * line.  *fd becomes -1 at EOF. */
+static void
+pump_pipe (struct monitor *m, int *fd, vs_logstream *s)
+{
+  vs_error err = { 0 };
+
+  for (int rounds = 0; rounds < 16; rounds++)
+    {
+      size_t avail;
+      char *dst = vs_logstream_space (s, &avail);
+      ssize_t n = read (*fd, dst, avail);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno == EAGAIN)
+            return;
+          n = 0; /* treat as EOF */
+        }
+      if (n == 0)
+        {
+          close (*fd);
+          *fd = -1;
+          if (vs_logstream_flush (s, &m->log, &err) < 0)
+            log_error_once (m, &err);
+          return;
+        }
+      if (vs_logstream_commit (s, &m->log, (size_t) n, &err) < 0)
+        log_error_once (m, &err);
+    }
+}
+
+static void request_stop (struct monitor *m);
+
+static void
+handle_signals (struct monitor *m)
+{
+  struct signalfd_siginfo si[8];
+
+  for (;;)
+    {
+      ssize_t n = read (m->sig_fd, si, sizeof si);
+      if (n <= 0)
+        break;
+      for (size_t i = 0; i < (size_t) n / sizeof si[0]; i++)
+        if (si[i].ssi_signo == SIGTERM || si[i].ssi_signo == SIGINT)
+          request_stop (m);
+    }
+  /* SIGCHLD may be coalesced: reap whatever is there every time. */
+  reap (m);
+}
+
+/* Wait for one round of events, at most timeout_ms (-1: no limit). */
+static void
+loop_once (struct monitor *m, int timeout_ms)
+{
+  struct pollfd p[3] = {
+    { .fd = m->sig_fd, .events = POLLIN },
+    { .fd = m->out_r, .events = POLLIN },
+    { .fd = m->err_r, .events = POLLIN },
+  };
+  int r = poll (p, 3, timeout_ms);
+
+  if (r < 0)
+    {
+      if (errno != EINTR)
+        warn ("poll: %s", strerror (errno));
+      return;
+    }
+  if (p[1].revents)
+    pump_pipe (m, &m->out_r, &out_stream);
+  if (p[2].revents)
+    pump_pipe (m, &m->err_r, &err_stream);
+  if (p[0].revents)
+    handle_signals (m);
+}
+
+/* Run a runtime command to its end while the logs keep flowing. */
+static int
+run_runtime (struct monitor *m, int fd1, int fd2, const char *const *args, vs_error *err)
+{
+  pid_t pid = spawn_runtime (m, fd1, fd2, args, err);
+
+  if (pid < 0)
+    return pid;
+  m->helper_pid = pid;
+  m->helper_done = false;
+  reap (m); /* it may be gone already */
+  while (!m->helper_done)
+    loop_once (m, -1);
+  return m->helper_status;
+}
+
+static void
+request_stop (struct monitor *m)
+{
+  vs_error err = { 0 };
+
+  m->stop_requested = true;
+  if (m->init_pid > 0 && !m->init_exited)
+    {
+      m->stop_sent = true;
+      const char *args[] = { "kill", m->id, m->stop_signal, NULL };
+      if (spawn_runtime (m, -1, -1, args, &err) < 0)
+        warn ("%s", err.msg);
+      /* reaped (and ignored) by reap() */
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * State and messages */
+
+static bool
+stopped_by_user (struct monitor *m)
+{
+  return faccessat (m->dir_fd, "stopped", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* status "running": pid; "exited" and "restarting": exit_code (and error). */
+static void
+write_state (struct monitor *m, const char *status, int exit_code, const char *error)
+{
+  static char buf[8192];
+  vs_error err = { 0 };
+  int n;
+
+  if (strcmp (status, "running") == 0)
+    n = snprintf (buf, sizeof buf,
+                  "{\"status\":\"running\",\"pid\":%d,\"started_at\":\"%s\",\"restart_count\":%u}\n",
+                  (int) m->init_pid, m->started_at, m->restart_count);
+  else
+    {
+      n = snprintf (buf, sizeof buf, "{\"status\":\"%s\",\"exit_code\":%d,", status, exit_code);
+      if (error)
+        {
+          n += snprintf (buf + n, sizeof buf - (size_t) n, "\"error\":\"");
+          vs_json_escape (buf + n, sizeof buf - (size_t) n - 256, error, strlen (error));
+          n += (int) strlen (buf + n);
+          n += snprintf (buf + n, sizeof buf - (size_t) n, "\",");
+        }
+      if (m->started_at[0])
+        n += snprintf (buf + n, sizeof buf - (size_t) n, "\"started_at\":\"%s\",", m->started_at);
+      n += snprintf (buf + n, sizeof buf - (size_t) n, "\"finished_at\":\"%s\",\"restart_count\":%u}\n",
+                     m->finished_at, m->restart_count);
+    }
+  if (vs_write_file_atomic_at (m->dir_fd, "state.json", buf, (size_t) n, 0644, &err) < 0)
+    warn ("%s", err.msg);
+}
+
+/* Decode the JSON string starting after the opening quote at s into out
+ * (one line: newlines become spaces). */
+static void
+json_unescape (const char *s, char *out, size_t outsz)
+{
+  size_t o = 0;
+
+  for (; *s && *s != '"' && o + 4 < outsz; s++)
+    {
+      unsigned c = (unsigned char) *s;
+      if (c == '\\' && s[1])
+        {
+          s++;
+          switch (*s)
+            {
+            case 'n': case 'r': case 't': c = ' '; break;
+            case 'b': case 'f': c = ' '; break;
+            case 'u':
+              {
+                char hex[5] = { 0 };
+                memcpy (hex, s + 1, strnlen (s + 1, 4));
+                c = (unsigned) strtoul (hex, NULL, 16);
+                s += strlen (hex);
+                if (c < 0x20)
+                  c = ' ';
+                else if (c >= 0xd800 && c <= 0xdfff)
+                  c = 0xfffd;
+                break;
+              }
+            default: c = (unsigned char) *s; break;
+            }
+        }
+      if (c < 0x80)
+        out[o++] = (char) c;
+      else if (c < 0x800)
+        {
+          out[o++] = (char) (0xc0 | (c >> 6));
+          out[o++] = (char) (0x80 | (c & 0x3f));
+        }
+      else
+        {
+          out[o++] = (char) (0xe0 | (c >> 12));
+          out[o++] = (char) (0x80 | ((c >> 6) & 0x3f));
+          out[o++] = (char) (0x80 | (c & 0x3f));
+        }
+    }
+  out[o] = '\0';
+}
+
+/* The last error-level message the runtime logged after offset. */
+static bool
+runtime_error_since (struct monitor *m, off_t offset, char *out, size_t outsz)
+{
+  static char buf[16384];
+  _cleanup_close_ int fd = open (m->runtime_log_path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  ssize_t n;
+  char *line, *found = NULL;
+
+  if (fd < 0 || fstat (fd, &st) < 0 || st.st_size <= offset)
+    return false;
+  /* Only the tail matters: the error is the runtime's last words. */
+  if (st.st_size - offset > (off_t) sizeof buf - 1)
+    offset = st.st_size - (off_t) sizeof buf + 1;
+  n = pread (fd, buf, sizeof buf - 1, offset);
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  for (line = buf; line && *line; )
+    {
+      char *next = strchr (line, '\n');
+      if (next)
+        *next++ = '\0';
+      if (strstr (line, "\"level\":\"error\"") && strstr (line, "\"msg\":\""))
+        found = line;
+      line = next;
+    }
+  if (found == NULL)
+    return false;
+  json_unescape (strstr (found, "\"msg\":\"") + 7, out, outsz);
+  return out[0] != '\0';
+}
+
+/* docker's codes for a process that could not be started. */
+static int
+start_failure_code (const char *msg)
+{
+  if (strcasestr (msg, "not found") || strcasestr (msg, "no such file"))
+    return 127;
+  if (strcasestr (msg, "permission denied") || strcasestr (msg, "not executable")
+      || strcasestr (msg, "exec format error"))
+    return 126;
+  return 125;
+}
+
+static void
+sync_send (struct monitor *m, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+static void
+sync_send (struct monitor *m, const char *fmt, ...)
+{
+  char buf[1200];
+  va_list ap;
+  int n;
+
+  if (m->sync_fd < 0)
+    return;
+  va_start (ap, fmt);
+  n = vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  if (n >= (int) sizeof buf)
+    {
+      n = (int) sizeof buf;
+      buf[n - 1] = '\n';
+    }
+  if (n > 0 && vs_write_all (m->sync_fd, buf, (size_t) n) < 0)
+    warn ("write to --sync-fd: %s", strerror (errno));
+  close (m->sync_fd);
+  m->sync_fd = -1;
+}
+
+/* ------------------------------------------------------------------------
+ * The container */
+
+static int
+read_init_pid (struct monitor *m, vs_error *err)
+{
+  char buf[32];
+  _cleanup_close_ int fd = open (m->init_pid_path, O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+  long pid;
+  char *end;
+
+  if (fd < 0)
+    return vs_fail (err, errno, "open `%s`", m->init_pid_path);
+  n = read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return vs_fail (err, n < 0 ? errno : EINVAL, "read `%s`", m->init_pid_path);
+  buf[n] = '\0';
+  pid = strtol (buf, &end, 10);
+  if (pid <= 0 || pid > INT_MAX || (*end != '\0' && *end != '\n'))
+    return vs_fail (err, EINVAL, "`%s`: not a pid", m->init_pid_path);
+  m->init_pid = (pid_t) pid;
+  return 0;
+}
+
+static off_t
+runtime_log_size (struct monitor *m)
+{
+  struct stat st;
+  return stat (m->runtime_log_path, &st) == 0 ? st.st_size : 0;
+}
+
+/* create + start.  On failure msg holds the runtime's message. */
+static int
+start_container (struct monitor *m, char *msg, size_t msgsz)
+{
+  const char *create[] = { "create", "--bundle", m->bundle, "--pid-file", m->init_pid_path, m->id, NULL };
+  const char *start[] = { "start", m->id, NULL };
+  vs_error err = { 0 };
+  off_t log_off = runtime_log_size (m);
+  int status;
+
+  m->init_pid = 0;
+  m->init_exited = false;
+  m->stop_sent = false;
+  unlinkat (m->dir_fd, "init.pid", 0);
+
+  /* The runtime hands its stdio to the container: our pipes. */
+  status = run_runtime (m, m->out_w, m->err_w, create, &err);
+  if (status != 0)
+    goto failed;
+  if (read_init_pid (m, &err) < 0)
+    {
+      status = -1;
+      goto failed;
+    }
+  vs_log_format_time (m->started_at, NULL);
+  clock_gettime (CLOCK_MONOTONIC, &m->started_mono);
+  status = run_runtime (m, -1, -1, start, &err);
+  if (status != 0)
+    goto failed;
+  return 0;
+
+failed:
+  if (status < 0 && err.msg[0])
+    snprintf (msg, msgsz, "%s", err.msg);
+  else if (!runtime_error_since (m, log_off, msg, msgsz))
+    snprintf (msg, msgsz, "runtime `%s` %s failed with %s %d", m->runtime, m->init_pid ? "start" : "create",
+              WIFSIGNALED (status) ? "signal" : "exit status",
+              WIFSIGNALED (status) ? WTERMSIG (status) : WEXITSTATUS (status));
+  return -1;
+}
+
+static void
+delete_container (struct monitor *m)
+{
+  const char *args[] = { "delete", "--force", m->id, NULL };
+  vs_error err = { 0 };
+  int status = run_runtime (m, -1, -1, args, &err);
+
+  if (status < 0)
+    warn ("%s", err.msg);
+  else if (status != 0)
+    warn ("runtime delete of `%s` failed with status %d", m->id, exit_code_of (status));
+  m->init_pid = 0;
+}
+
+static bool
+should_restart (struct monitor *m, int exit_code)
+{
+  if (m->stop_requested || m->policy == RESTART_NO || stopped_by_user (m))
+    return false;
+  if (m->policy == RESTART_ON_FAILURE)
+    return exit_code != 0 && (m->max_retries < 0 || m->restart_count < (unsigned long) m->max_retries);
+  return true;
+}
+
+/* The container is gone for good: stop writing into our pipes and read
+ * them until every writer is gone, or for DRAIN_MS. */
+static void
+drain (struct monitor *m)
+{
+  int64_t deadline = mono_ms () + DRAIN_MS;
+  vs_error err = { 0 };
+
+  if (m->out_w >= 0)
+    close (m->out_w);
+  if (m->err_w >= 0)
+    close (m->err_w);
+  m->out_w = m->err_w = -1;
+  while (m->out_r >= 0 || m->err_r >= 0)
+    {
+      int64_t left = deadline - mono_ms ();
+      if (left <= 0)
+        break;
+      loop_once (m, (int) left);
+    }
+  if (vs_logstream_flush (&out_stream, &m->log, &err) < 0 || vs_logstream_flush (&err_stream, &m->log, &err) < 0)
+    log_error_once (m, &err);
+}
+
+/* Sleep ms while the logs flow; false when a stop came meanwhile. */
+static bool
+backoff_wait (struct monitor *m, int ms)
+{
+  int64_t deadline = mono_ms () + ms;
+
+  while (!m->stop_requested)
+    {
+      int64_t left = deadline - mono_ms ();
+      if (left <= 0)
+        return !stopped_by_user (m);
+      loop_once (m, (int) left);
+    }
+  return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Setup */
+
+static int
+daemonize (void)
+{
+  pid_t pid = fork ();
+  if (pid < 0)
+    return -errno;
+  if (pid > 0)
+    _exit (0);
+  if (setsid () < 0)
+    return -errno;
+  pid = fork ();
+  if (pid < 0)
+    return -errno;
+  if (pid > 0)
+    _exit (0);
+  int fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  for (int i = 0; i < 3; i++)
+    if (dup2 (fd, i) < 0)
+      return -errno;
+  close (fd);
+  return 0;
+}
+
+static int
+setup (struct monitor *m, vs_error *err)
+{
+  sigset_t mask;
+  int p[2];
+  char buf[32];
+  int r, n;
+
+  if (m->daemon && (r = daemonize ()) < 0)
+    return vs_fail (err, -r, "daemonize");
+  /* Nothing the engine left open reaches the runtime or the container. */
+  if ((r = vs_cloexec_from (3)) < 0)
+    return vs_fail (err, -r, "mark inherited file descriptors close-on-exec");
+  if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    return vs_fail (err, errno, "become child subreaper");
+  signal (SIGPIPE, SIG_IGN);
+  signal (SIGHUP, SIG_IGN);
+  sigemptyset (&mask);
+  sigaddset (&mask, SIGCHLD);
+  sigaddset (&mask, SIGTERM);
+  sigaddset (&mask, SIGINT);
+  if (sigprocmask (SIG_BLOCK, &mask, NULL) < 0)
+    return vs_fail (err, errno, "block signals");
+  m->sig_fd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (m->sig_fd < 0)
+    return vs_fail (err, errno, "signalfd");
+
+  m->dir_fd = open (m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (m->dir_fd < 0)
+    return vs_fail (err, errno, "open container directory `%s`", m->dir);
+  n = snprintf (buf, sizeof buf, "%d\n", (int) getpid ());
+  if ((r = vs_write_file_atomic_at (m->dir_fd, "monitor.pid", buf, (size_t) n, 0644, err)) < 0)
+    return r;
+
+  m->null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (m->null_fd < 0)
+    return vs_fail (err, errno, "open `/dev/null`");
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return vs_fail (err, errno, "create stdout pipe");
+  m->out_r = p[0];
+  m->out_w = p[1];
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return vs_fail (err, errno, "create stderr pipe");
+  m->err_r = p[0];
+  m->err_w = p[1];
+  fcntl (m->out_r, F_SETFL, O_NONBLOCK);
+  fcntl (m->err_r, F_SETFL, O_NONBLOCK);
+  return vs_logfile_open (&m->log, m->log_path, m->log_max_size, m->log_max_file, err);
+}
+
+static int
+run_exit_command (struct monitor *m)
+{
+  if (m->exit_argc == 0)
+    return 0;
+  m->exit_argv[m->exit_argc] = NULL;
+  vs_logfile_close (&m->log);
+  reset_signals ();
+  prctl (PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+  execvp (m->exit_argv[0], (char *const *) m->exit_argv);
+  warn ("exec exit command `%s`: %s", m->exit_argv[0], strerror (errno));
+  return 1;
+}
+
+int
+main (int argc, char **argv)
+{
+  static struct monitor m = {
+    .stop_signal = "TERM", .log_max_file = 1, .policy = RESTART_NO, .max_retries = -1,
+    .sync_fd = -1, .dir_fd = -1, .sig_fd = -1, .null_fd = -1,
+    .out_r = -1, .out_w = -1, .err_r = -1, .err_w = -1, .log = { .fd = -1 },
+  };
+  vs_error err = { 0 };
+  char msg[sizeof err.msg];
+  int backoff_ms = BACKOFF_START_MS;
+  bool first = true;
+
+  if (parse_args (&m, argc, argv) < 0)
+    return 125;
+  if (setup (&m, &err) < 0)
+    {
+      warn ("%s", err.msg);
+      sync_send (&m, "error %s\n", err.msg);
+      return 125;
+    }
+
+  for (;;)
+    {
+      int exit_code;
+      const char *error = NULL;
+      bool restart;
+
+      if (start_container (&m, msg, sizeof msg) < 0)
+        {
+          vs_log_format_time (m.finished_at, NULL);
+          exit_code = start_failure_code (msg);
+          error = msg;
+          if (first)
+            {
+              sync_send (&m, "error %s\n", msg);
+              drain (&m);
+              write_state (&m, "exited", exit_code, msg);
+              delete_container (&m);
+              return 1;
+            }
+          warn ("restart of `%s` failed: %s", m.id, msg);
+        }
+      else
+        {
+          if (first)
+            sync_send (&m, "ok %d\n", (int) m.init_pid);
+          first = false;
+          write_state (&m, "running", 0, NULL);
+          if (m.stop_requested && !m.stop_sent)
+            request_stop (&m); /* a stop that came during create/start */
+          while (!m.init_exited)
+            loop_once (&m, -1);
+          exit_code = exit_code_of (m.init_status);
+          vs_log_format_time (m.finished_at, NULL);
+          struct timespec now;
+          clock_gettime (CLOCK_MONOTONIC, &now);
+          if ((now.tv_sec - m.started_mono.tv_sec) * 1000 >= BACKOFF_RESET_MS)
+            backoff_ms = BACKOFF_START_MS;
+        }
+
+      restart = should_restart (&m, exit_code);
+      if (!restart)
+        {
+          drain (&m);
+          write_state (&m, "exited", exit_code, error);
+          delete_container (&m);
+          break;
+        }
+      write_state (&m, "restarting", exit_code, error);
+      delete_container (&m);
+      if (!backoff_wait (&m, backoff_ms))
+        {
+          drain (&m);
+          write_state (&m, "exited", exit_code, error);
+          break;
+        }
+      backoff_ms = backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff_ms * 2;
+      m.restart_count++;
+    }
+  /* Orphans the delete killed: do not leave zombies to the exit command. */
+  reap (&m);
+  return run_exit_command (&m);
+}

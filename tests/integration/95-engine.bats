@@ -1,0 +1,256 @@
+#!/usr/bin/env bats
+# The engine: containers from images with docker's command line, through
+# vessel-monitor and vessel-runtime.  Every test checks that nothing is left:
+# no mounts, monitors, runtime state or cgroup folders.
+
+load image-helpers
+
+setup_file() {
+  export FIXTURE_TAR
+  FIXTURE_TAR=$(mktemp /tmp/vessel-engine-bb.XXXXXX.tar)
+  IMG_TMP=/tmp make_busybox_tar "$FIXTURE_TAR"
+}
+
+teardown_file() {
+  rm -f "$FIXTURE_TAR"
+}
+
+setup() {
+  image_setup
+  export VESSEL_RUNROOT="$IMG_TMP/run"
+  export VESSEL_RUNTIME="${VESSEL_RUNTIME:-$BATS_TEST_DIRNAME/../../build/asan/vessel-runtime}"
+  export VESSEL_MONITOR="${VESSEL_MONITOR:-$BATS_TEST_DIRNAME/../../build/asan/vessel-monitor}"
+  vessel import -c 'CMD ["sh"]' "$FIXTURE_TAR" busybox >/dev/null
+  cg_before=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort)
+}
+
+# Nothing of the test's containers is left on the host.
+assert_clean() {
+  local i
+  # monitors finish their cleanup right after the container
+  for i in $(seq 1 100); do
+    pgrep -f "vessel-monitor.*$IMG_TMP" >/dev/null || break
+    sleep 0.05
+  done
+  ! pgrep -af "vessel-monitor.*$IMG_TMP"
+  ! grep -q "$IMG_TMP" /proc/self/mountinfo
+  [ -z "$(ls -A "$VESSEL_RUNROOT/runtime" 2>/dev/null)" ]
+  [ "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort)" = "$cg_before" ]
+}
+
+teardown() {
+  local id
+  for id in $(vessel ps -aq 2>/dev/null); do vessel rm -f "$id" >/dev/null 2>&1 || true; done
+  pkill -9 -f "vessel-monitor.*$IMG_TMP" 2>/dev/null || true
+  image_teardown
+}
+
+@test "run: output, stderr apart, and the exit status passed through" {
+  run --separate-stderr vessel run --name t1 busybox sh -c 'echo out; echo err >&2; exit 3'
+  [ "$status" -eq 3 ]
+  [ "$output" = out ]
+  [ "$stderr" = err ]
+  run vessel ps -a --format '{{.Names}} {{.Status}}'
+  [[ "$output" == "t1 Exited (3)"* ]]
+  run vessel inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.Name}} {{.Config.Image}}' t1
+  [ "$output" = "exited 3 /t1 busybox" ]
+  vessel rm t1
+  assert_clean
+}
+
+@test "run --rm: nothing is left, not even a record" {
+  run vessel run --rm busybox echo hello
+  [ "$status" -eq 0 ]
+  [ "$output" = hello ]
+  [ -z "$(vessel ps -aq)" ]
+  [ -z "$(ls -A "$VESSEL_ROOT_DIR/containers")" ]
+  assert_clean
+}
+
+@test "run -d, ps, logs, stop, start, rm" {
+  run vessel run -d --name web busybox sh -c 'echo started; trap "echo bye; exit 0" TERM; while :; do sleep 0.1; done'
+  [ "$status" -eq 0 ]
+  [[ "$output" =~ ^[0-9a-f]{64}$ ]]
+  id=$output
+  run vessel ps --format '{{.ID}} {{.Names}} {{.State}}'
+  [ "$output" = "${id:0:12} web running" ]
+  for i in $(seq 1 50); do vessel logs web | grep -q started && break; sleep 0.1; done
+  run vessel logs web
+  [ "$output" = started ]
+  run vessel stop web
+  [ "$status" -eq 0 ]
+  run vessel logs web
+  [ "$output" = "$(printf 'started\nbye')" ]
+  run vessel inspect --format '{{.State.ExitCode}}' web
+  [ "$output" = 0 ]
+  [ -z "$(vessel ps -q)" ]
+  run vessel start web
+  [ "$status" -eq 0 ]
+  run vessel ps -q
+  [ "$output" = "${id:0:12}" ]
+  run vessel rm web
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"container is running"* ]]
+  run vessel rm -f web
+  [ "$status" -eq 0 ]
+  assert_clean
+}
+
+@test "run: -e, --env-file, -w, -u, --entrypoint, --hostname, --read-only" {
+  printf 'A=1\n# comment\nB=two words\n' >"$IMG_TMP/env"
+  run vessel run --rm -e X=y --env-file "$IMG_TMP/env" -w /tmp -u 1000:1001 --hostname box busybox \
+    sh -c 'echo $X $A $B; pwd; id -u; id -g; hostname'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'y 1 two words\n/tmp\n1000\n1001\nbox')" ]
+  run vessel run --rm --entrypoint echo busybox via-entrypoint
+  [ "$output" = via-entrypoint ]
+  run vessel run --rm --read-only busybox touch /x
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Read-only file system"* ]]
+  assert_clean
+}
+
+@test "run: bind mounts, named volumes and tmpfs" {
+  mkdir -p "$IMG_TMP/data"
+  echo host >"$IMG_TMP/data/f"
+  run vessel run --rm -v "$IMG_TMP/data:/data" busybox sh -c 'cat /data/f; echo ctr >/data/g'
+  [ "$output" = host ]
+  [ "$(cat "$IMG_TMP/data/g")" = ctr ]
+  run vessel run --rm -v "$IMG_TMP/data:/data:ro" busybox touch /data/h
+  [ "$status" -ne 0 ]
+  vessel run --rm -v vol1:/v busybox sh -c 'echo kept >/v/k'
+  run vessel run --rm -v vol1:/v busybox cat /v/k
+  [ "$output" = kept ]
+  run vessel run --rm --tmpfs /scratch busybox sh -c 'grep /scratch /proc/mounts'
+  [[ "$output" == *"tmpfs"* ]]
+  run vessel run --rm --mount type=bind,source="$IMG_TMP/data",target=/m,readonly busybox cat /m/f
+  [ "$output" = host ]
+  assert_clean
+}
+
+@test "default security is docker's; --privileged, --cap-drop and no-new-privileges change it" {
+  run vessel run --rm busybox sh -c 'grep -E "^(CapEff|Seccomp|NoNewPrivs):" /proc/self/status'
+  echo "$output"
+  [[ "$output" == *"CapEff:"*"00000000a80425fb"* ]]
+  [[ "$output" == *"Seccomp:"*"2"* ]]
+  [[ "$output" == *"NoNewPrivs:"*"0"* ]]
+  # the default seccomp profile refuses unshare and mount
+  run vessel run --rm busybox unshare -U true
+  [ "$status" -ne 0 ]
+  run vessel run --rm busybox sh -c 'cat /proc/kcore >/dev/null 2>&1 && echo readable || echo masked'
+  [ "$output" = masked ]
+  run vessel run --rm --privileged busybox sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status'
+  [[ "$output" != *"00000000a80425fb"* ]]
+  [[ "$output" == *"Seccomp:"*"0"* ]]
+  run vessel run --rm --cap-drop ALL --cap-add NET_RAW busybox grep CapEff /proc/self/status
+  [[ "$output" == *"0000000000002000"* ]]
+  run vessel run --rm --security-opt no-new-privileges busybox grep NoNewPrivs /proc/self/status
+  [[ "$output" == *"1"* ]]
+  assert_clean
+}
+
+@test "resources: --memory and --pids-limit reach the container's cgroup" {
+  id=$(vessel run -d --memory 64m --pids-limit 50 busybox sleep 100)
+  mem=$(cat /sys/fs/cgroup/memory/vessel-"$id"/memory.limit_in_bytes 2>/dev/null ||
+    cat /sys/fs/cgroup/vessel-"$id"/memory.max)
+  [ "$mem" = 67108864 ]
+  pids=$(cat /sys/fs/cgroup/pids/vessel-"$id"/pids.max 2>/dev/null || cat /sys/fs/cgroup/vessel-"$id"/pids.max)
+  [ "$pids" = 50 ]
+  vessel rm -f "$id"
+  assert_clean
+}
+
+@test "bad input: docker's exit codes and one-line errors, nothing left" {
+  run vessel run --rm busybox no-such-program
+  echo "$output"
+  [ "$status" -eq 127 ]
+  [[ "$output" == *"no-such-program"* ]]
+  run vessel run --rm busybox /etc/passwd
+  echo "$output"
+  [ "$status" -eq 126 ]
+  run vessel run --bogus busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"unknown flag"* ]]
+  run vessel run --memory lots busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"--memory"* ]]
+  run vessel run --pull never busybox-nothere true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"no such image"* ]]
+  run vessel run 127.0.0.1:1/nothing true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"127.0.0.1:1"* ]]
+  run vessel run --rm -v /no/such/dir:/x busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"/no/such/dir"* ]]
+  vessel create --name dup busybox true >/dev/null
+  run vessel create --name dup busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"already in use"* ]]
+  vessel rm dup
+  run vessel rm nothere
+  [ "$status" -eq 125 ]
+  [[ "$output" == "Error: No such container: nothere" ]]
+  run vessel logs nothere
+  [ "$status" -eq 125 ]
+  run vessel stop nothere
+  [ "$status" -eq 125 ]
+  [ -z "$(vessel ps -aq)" ]
+  assert_clean
+}
+
+@test "logs outlive the container: after rm until logs --prune" {
+  vessel run --name gone busybox sh -c 'echo one; echo two' >/dev/null
+  vessel rm gone
+  run vessel logs gone
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'one\ntwo')" ]
+  run vessel logs --tail 1 gone
+  [ "$output" = two ]
+  run vessel logs -t gone
+  [[ "${lines[0]}" =~ ^20[0-9-]+T[0-9:.]+Z\ one$ ]]
+  vessel logs --prune
+  run vessel logs gone
+  [ "$status" -eq 125 ]
+  assert_clean
+}
+
+@test "restart policy: on-failure:2 runs three times; wait reports the last code" {
+  id=$(vessel run -d --restart on-failure:2 busybox sh -c 'echo run; exit 4')
+  run vessel wait "$id"
+  [ "$output" = 4 ]
+  for i in $(seq 1 100); do
+    [ "$(vessel inspect --format '{{.RestartCount}}' "$id")" = 2 ] && break
+    sleep 0.1
+  done
+  run vessel wait "$id"
+  [ "$output" = 4 ]
+  [ "$(vessel inspect --format '{{.RestartCount}}' "$id")" = 2 ]
+  [ "$(vessel logs "$id" | grep -c run)" = 3 ]
+  vessel rm -f "$id"
+  assert_clean
+}
+
+@test "kill -9 of the monitor: ps shows the truth and rm -f cleans up" {
+  id=$(vessel run -d busybox sleep 100)
+  mpid=$(cat "$VESSEL_ROOT_DIR/containers/$id/monitor.pid")
+  kill -9 "$mpid"
+  run vessel ps --format '{{.State}}'
+  [ "$output" = running ]
+  run vessel rm -f "$id"
+  [ "$status" -eq 0 ]
+  [ -z "$(vessel ps -aq)" ]
+  assert_clean
+}
+
+@test "rmi refuses an image a container uses" {
+  vessel create --name user1 busybox true >/dev/null
+  run vessel rmi busybox
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"a container uses it"* ]]
+  vessel rm user1
+  run vessel rmi busybox
+  [ "$status" -eq 0 ]
+  assert_clean
+}
