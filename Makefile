@@ -12,7 +12,8 @@ PKG_STATIC := $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
 # The engine (build/vessel) also uses the image libraries; the runtime does not.
 IMG_PKGS   := libarchive libcurl sqlite3 libcrypto libisal
 IMG_CFLAGS := $(shell pkg-config --cflags $(IMG_PKGS) 2>/dev/null)
-IMG_LIBS   := $(shell pkg-config --libs $(IMG_PKGS) 2>/dev/null) -lpthread
+# libcurl and libarchive are dlopen'ed on first use (src/image/lazy-libs.h).
+IMG_LIBS   := $(shell pkg-config --libs sqlite3 libcrypto libisal 2>/dev/null) -lpthread
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wno-format-nonliteral -Wno-format-truncation
 BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -fno-strict-aliasing $(PKG_CFLAGS) $(IMG_CFLAGS)

@@ -798,7 +798,12 @@ vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
       return vs_fail (err, ENOMEM, "start container");
     }
   /* an old run's leftovers in the runtime (a monitor killed with -9) */
-  (void) runtime (e, NULL, 0, "delete", "--force", c.id, NULL);
+  {
+    char rtstate[PATH_MAX];
+    snprintf (rtstate, sizeof rtstate, "%s/runtime/%s", e->runroot, c.id);
+    if (access (rtstate, F_OK) == 0)
+      (void) runtime (e, NULL, 0, "delete", "--force", c.id, NULL);
+  }
   unlink (stopped);
   unlink (state);
   r = mount_rootfs (e, &c, err);
@@ -1066,6 +1071,12 @@ vs_container_monitor_alive (vs_engine *e, const char *id)
   return monitor_pid (e, id) > 0;
 }
 
+int
+vs_container_monitor_pid (vs_engine *e, const char *id)
+{
+  return monitor_pid (e, id);
+}
+
 /* Wait for the monitor to be gone (it records the exit, then cleans up). */
 static void
 wait_monitor (vs_engine *e, const char *id, int ms)
@@ -1242,4 +1253,25 @@ vs_container_logs_prune (vs_engine *e, size_t *n, vs_error *err)
   if (r == 0 && sqlite3_step (del) != SQLITE_DONE)
     r = db_fail (e, err, "prune logs");
   return r;
+}
+
+/* ---- for fsops.c and volumes.c (diff, commit, cp, export, rm -v) ---- */
+
+char *
+vs_container_path (vs_engine *e, const char *id, const char *leaf)
+{
+  return ctr_path (e, id, leaf);
+}
+
+int
+vs_container_mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err)
+{
+  return mount_rootfs (e, c, err);
+}
+
+bool
+vs_container_rootfs_mounted (vs_engine *e, const char *id)
+{
+  _cleanup_free_ char *rootfs = ctr_path (e, id, "rootfs");
+  return rootfs && is_mounted (rootfs);
 }

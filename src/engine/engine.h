@@ -114,6 +114,8 @@ int vs_container_wait (vs_engine *e, const char *what, int *code, vs_error *err)
 int vs_container_removed_exit (vs_engine *e, const char *id, int *code);
 /* Whether the container's monitor (or its exit command) still runs. */
 bool vs_container_monitor_alive (vs_engine *e, const char *id);
+/* Its pid, or -1 when it is gone. */
+int vs_container_monitor_pid (vs_engine *e, const char *id);
 /* rm: refuses a running one unless force (then kills it). */
 int vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, vs_error *err);
 /* After the monitor: unmount the rootfs; remove when auto-remove was asked. */
@@ -130,3 +132,9 @@ json_t *vs_container_inspect (vs_engine *e, const vs_container *c);
 int vs_engine_guard_images (vs_store *s, vs_error *err);
 /* Whether any container uses image id (for rmi). */
 bool vs_engine_image_in_use (void *engine, const char *image_id);
+/* <root>/containers/<id>[/leaf] (malloc'd). */
+char *vs_container_path (vs_engine *e, const char *id, const char *leaf);
+/* Mount the container's overlay at <root>/containers/<id>/rootfs unless it
+ * is mounted (in the caller's mount namespace). */
+int vs_container_mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err);
+bool vs_container_rootfs_mounted (vs_engine *e, const char *id);

@@ -1,8 +1,7 @@
 /* archive.c — save, load and import of images (see archive.h). */
 #include "archive.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "lazy-libs.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -1767,4 +1766,12 @@ fail:
     (void) vs_store_check (s, false, NULL, &ignore);
   }
   return r;
+}
+
+/* Exported for `vessel commit -c`: the same Dockerfile instructions as
+ * import's --change, applied to an image config's "config" object. */
+int
+vs_archive_apply_change (json_t *config, const char *change, vs_error *err)
+{
+  return apply_change (config, change, err);
 }

@@ -64,3 +64,8 @@ typedef struct vs_import_opts
 /* Make a one-layer image from the rootfs tarball read from fd (plain,
  * gzip or zstd); id receives the new image id. */
 int vs_archive_import (vs_store *s, int fd, const vs_import_opts *opts, char id[72], vs_error *err);
+
+/* Apply one Dockerfile instruction (as import's changes) to the "config"
+ * object of an image config (for commit).  Errors start with "import: ". */
+struct json_t;
+int vs_archive_apply_change (struct json_t *config, const char *change, vs_error *err);

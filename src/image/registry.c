@@ -12,7 +12,7 @@
 #include "registry.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
+#include "lazy-libs.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>

@@ -48,8 +48,7 @@
  * are, and device nodes other than whiteouts are refused. */
 #include "unpack.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "lazy-libs.h"
 #include <isa-l/igzip_lib.h>
 #include <dirent.h>
 #include <errno.h>

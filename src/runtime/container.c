@@ -317,6 +317,12 @@ close_child_fds (struct rt_spawn *sp, int *ns_fds, size_t n)
     close (sp->seccomp_listener_fd);
 }
 
+static void
+seccomp_prog_free (rt_seccomp_prog *p)
+{
+  free (p->filter);
+}
+
 /* Create the container and bring its init to READY.  On failure nothing is
  * left: no process, no cgroup, no state folder. */
 static int
@@ -325,6 +331,7 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   struct rt_spawn sp = { .id = o->id, .mode = mode, .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds,
                          .sync_fd = -1, .parent_sync_fd = -1, .fifo_fd = -1, .console_fd = -1,
                          .seccomp_listener_fd = -1 };
+  rt_seccomp_prog seccomp_prog __attribute__ ((cleanup (seccomp_prog_free))) = { 0 };
   int ns_fds[16];
   int sv[2] = { -1, -1 };
   bool need_stage1 = false;
@@ -432,6 +439,11 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
         r = vs_fail (err, 0, "config.json: linux.seccomp: SCMP_ACT_NOTIFY needs listenerPath");
         goto fail;
       }
+    /* compiled here, on the host, where the cache is: the init only loads it */
+    else if (sc && (r = rt_seccomp_compile (sc, o->root, &seccomp_prog, err)) < 0)
+      goto fail;
+    if (seccomp_prog.filter)
+      sp.seccomp_bpf = &seccomp_prog;
   }
   if ((r = open_namespaces (s->cfg, ns_fds, err)) < 0)
     goto fail;

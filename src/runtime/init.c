@@ -207,6 +207,12 @@ load_seccomp (struct rt_spawn *sp, vs_error *err)
 {
   _cleanup_free_ char *state = NULL;
   int r;
+  if (sp->seccomp_bpf)
+    {
+      r = rt_seccomp_load_prog (sp->seccomp_bpf, err);
+      sp->seccomp_bpf = NULL; /* loaded once */
+      return r;
+    }
   if (sp->seccomp_listener_fd >= 0)
     {
       json_t *st = json_pack ("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", sp->cfg->oci_version, "id", sp->id, "status",
@@ -292,12 +298,14 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
    * Done before any seccomp filter, which may not allow close_range. */
   if ((r = vs_cloexec_from (3 + sp->preserve_fds)) < 0)
     return vs_fail (err, -r, "mark inherited fds close-on-exec");
-  if ((r = rt_seccomp_build (json_object_get (json_object_get (cfg->json, "linux"), "seccomp"),
-                             (scmp_filter_ctx *) &sp->seccomp, err)) < 0)
+  if (sp->seccomp_bpf == NULL
+      && (r = rt_seccomp_build (json_object_get (json_object_get (cfg->json, "linux"), "seccomp"),
+                                (scmp_filter_ctx *) &sp->seccomp, err))
+             < 0)
     return r;
   /* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we
    * still have it; it then also covers the rest of the setup, as in runc. */
-  if (sp->seccomp && !cfg->process->no_new_privileges && (r = load_seccomp (sp, err)) < 0)
+  if ((sp->seccomp || sp->seccomp_bpf) && !cfg->process->no_new_privileges && (r = load_seccomp (sp, err)) < 0)
     return r;
   return rt_process_finalize (cfg, err);
 }
@@ -361,7 +369,7 @@ init_child (struct rt_spawn *sp)
     }
 
   /* With no_new_privs the filter goes last, so it need not allow our setup. */
-  if (sp->seccomp && load_seccomp (sp, &err) < 0)
+  if ((sp->seccomp || sp->seccomp_bpf) && load_seccomp (sp, &err) < 0)
     init_fail (sp, &err, 1);
   execve (exe, cfg->process->args, cfg->process->env);
   r = errno;

@@ -2,11 +2,22 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "../basic/cleanup.h"
+#include "../basic/fs-util.h"
 #include "../basic/log.h"
 #include "../basic/unix-fd.h"
 
@@ -272,5 +283,158 @@ rt_seccomp_load (scmp_filter_ctx ctx, int listener_fd, const char *state_json, v
       if (r < 0)
         return vs_fail (err, -r, "linux.seccomp.listenerPath: send the notify fd");
     }
+  return 0;
+}
+
+/* ---- compiled filters, cached ---- */
+
+static uint64_t
+fnv1a (const char *s, size_t n)
+{
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++)
+    {
+      h ^= (unsigned char) s[i];
+      h *= 1099511628211ULL;
+    }
+  return h;
+}
+
+static unsigned int
+prog_flags (json_t *sc)
+{
+  unsigned int flags = 0;
+  size_t i;
+  json_t *v;
+  json_array_foreach (json_object_get (sc, "flags"), i, v)
+    {
+      const char *f = json_string_value (v);
+      if (f && strcmp (f, "SECCOMP_FILTER_FLAG_LOG") == 0)
+        flags |= SECCOMP_FILTER_FLAG_LOG;
+      else if (f && strcmp (f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+        flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+    }
+  return flags;
+}
+
+#define CACHE_MAGIC "VSBPF1\n"
+
+/* Read a cached program for key; 0 when found, -1 otherwise. */
+static int
+cache_read (const char *path, const char *key, size_t keylen, rt_seccomp_prog *ret)
+{
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct stat st;
+  _cleanup_free_ char *buf = NULL;
+  uint32_t klen, flags, n;
+  size_t off = sizeof CACHE_MAGIC - 1;
+
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_uid != geteuid () || st.st_size > (8 << 20)
+      || (size_t) st.st_size < off + 12)
+    return -1;
+  buf = malloc ((size_t) st.st_size);
+  if (buf == NULL || read (fd, buf, (size_t) st.st_size) != st.st_size || memcmp (buf, CACHE_MAGIC, off) != 0)
+    return -1;
+  memcpy (&klen, buf + off, 4);
+  off += 4;
+  if (klen != keylen || off + klen + 8 > (size_t) st.st_size || memcmp (buf + off, key, keylen) != 0)
+    return -1;
+  off += klen;
+  memcpy (&flags, buf + off, 4);
+  memcpy (&n, buf + off + 4, 4);
+  off += 8;
+  if (n == 0 || n > BPF_MAXINSNS || off + (size_t) n * sizeof (struct sock_filter) != (size_t) st.st_size)
+    return -1;
+  ret->filter = malloc ((size_t) n * sizeof (struct sock_filter));
+  if (ret->filter == NULL)
+    return -1;
+  memcpy (ret->filter, buf + off, (size_t) n * sizeof (struct sock_filter));
+  ret->len = (unsigned short) n;
+  ret->flags = flags;
+  return 0;
+}
+
+/* Store a program for key (best effort: a failure only costs the next compile). */
+static void
+cache_write (const char *dir, const char *path, const char *key, size_t keylen, const rt_seccomp_prog *p)
+{
+  char tmp[PATH_MAX];
+  uint32_t klen = (uint32_t) keylen, flags = p->flags, n = p->len;
+  int fd;
+
+  if (mkdir (dir, 0700) < 0 && errno != EEXIST)
+    return;
+  snprintf (tmp, sizeof tmp, "%s.%d.tmp", path, (int) getpid ());
+  fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return;
+  if (vs_write_all (fd, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) < 0 || vs_write_all (fd, &klen, 4) < 0
+      || vs_write_all (fd, key, keylen) < 0 || vs_write_all (fd, &flags, 4) < 0 || vs_write_all (fd, &n, 4) < 0
+      || vs_write_all (fd, p->filter, (size_t) n * sizeof (struct sock_filter)) < 0 || rename (tmp, path) < 0)
+    unlink (tmp);
+  close (fd);
+}
+
+int
+rt_seccomp_compile (json_t *sc, const char *cache_dir, rt_seccomp_prog *ret, vs_error *err)
+{
+  _cleanup_free_ char *json = NULL, *key = NULL;
+  const struct scmp_version *ver = seccomp_version ();
+  char dir[PATH_MAX], path[PATH_MAX];
+  scmp_filter_ctx ctx = NULL;
+  struct stat st;
+  int r, mfd;
+
+  memset (ret, 0, sizeof *ret);
+  if (sc == NULL || json_is_null (sc) || rt_seccomp_wants_listener (sc))
+    return 0;
+  json = json_dumps (sc, JSON_COMPACT | JSON_SORT_KEYS);
+  if (json == NULL || asprintf (&key, "%s\nlibseccomp %u.%u.%u api %u", json, ver->major, ver->minor, ver->micro,
+                                seccomp_api_get ())
+                        < 0)
+    return vs_fail (err, ENOMEM, "seccomp");
+  snprintf (dir, sizeof dir, "%s/.seccomp-cache", cache_dir);
+  snprintf (path, sizeof path, "%s/%016llx", dir, (unsigned long long) fnv1a (key, strlen (key)));
+  if (cache_dir && cache_read (path, key, strlen (key), ret) == 0)
+    return 0;
+
+  if ((r = rt_seccomp_build (sc, &ctx, err)) < 0)
+    return r;
+  mfd = memfd_create ("seccomp-bpf", MFD_CLOEXEC);
+  if (mfd < 0)
+    {
+      seccomp_release (ctx);
+      return vs_fail (err, errno, "seccomp: memfd for the compiled filter");
+    }
+  r = seccomp_export_bpf (ctx, mfd);
+  seccomp_release (ctx);
+  if (r < 0 || fstat (mfd, &st) < 0 || st.st_size <= 0 || st.st_size % sizeof (struct sock_filter) != 0
+      || st.st_size / sizeof (struct sock_filter) > BPF_MAXINSNS)
+    {
+      close (mfd);
+      return vs_fail (err, r < 0 ? -r : EINVAL, "seccomp: compile the filter");
+    }
+  ret->len = (unsigned short) (st.st_size / sizeof (struct sock_filter));
+  ret->filter = malloc ((size_t) st.st_size);
+  if (ret->filter == NULL || pread (mfd, ret->filter, (size_t) st.st_size, 0) != st.st_size)
+    {
+      close (mfd);
+      free (ret->filter);
+      ret->filter = NULL;
+      return vs_fail (err, EIO, "seccomp: read the compiled filter");
+    }
+  close (mfd);
+  ret->flags = prog_flags (sc);
+  if (cache_dir)
+    cache_write (dir, path, key, strlen (key), ret);
+  return 0;
+}
+
+int
+rt_seccomp_load_prog (const rt_seccomp_prog *p, vs_error *err)
+{
+  struct sock_fprog prog = { .len = p->len, .filter = p->filter };
+  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
+    return vs_fail (err, errno, "load the seccomp filter");
   return 0;
 }

@@ -76,6 +76,7 @@ struct rt_spawn
   pid_t host_pid;     /* the init's pid on the host, learnt from GO */
   int seccomp_listener_fd; /* connected linux.seccomp.listenerPath, or -1 */
   void *seccomp;      /* scmp_filter_ctx built in the child, or NULL */
+  void *seccomp_bpf;  /* or the compiled program, made by the parent (rt_seccomp_prog) */
 };
 
 int rt_sync_send (int fd, int type, int value, const char *text);

@@ -62,6 +62,31 @@ wait_file() {
   assert_nothing_left
 }
 
+@test "seccomp: the compiled filter is cached per profile; a cache entry for another profile is never used" {
+  bundle_sh 'mkdir /tmp/d; echo rc=$?' \
+    ".linux.seccomp=$(seccomp SCMP_ACT_ALLOW '[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]')"
+  run rt run --bundle "$BUNDLE" cache1
+  [[ "$output" == *"rc=1"* ]]
+  [ "$(ls "$RT_ROOT/.seccomp-cache" | wc -l)" = 1 ]
+  entry=$(ls "$RT_ROOT/.seccomp-cache")
+  # the second run loads the cached program: the same filter applies
+  run rt run --bundle "$BUNDLE" cache2
+  [[ "$output" == *"rc=1"* ]]
+  # an entry whose recorded profile differs (a hash collision, a stale or
+  # planted file) is ignored: here an allow-all program under this name
+  bundle_sh 'mkdir /tmp/d2; echo rc=$?' ".linux.seccomp=$(seccomp SCMP_ACT_ALLOW '[]')"
+  run rt run --bundle "$BUNDLE" cache3
+  [[ "$output" == *"rc=0"* ]]
+  other=$(ls -t "$RT_ROOT/.seccomp-cache" | head -1)
+  cp "$RT_ROOT/.seccomp-cache/$other" "$RT_ROOT/.seccomp-cache/$entry"
+  bundle_sh 'mkdir /tmp/d; echo rc=$?' \
+    ".linux.seccomp=$(seccomp SCMP_ACT_ALLOW '[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]')"
+  run rt run --bundle "$BUNDLE" cache4
+  echo "$output"
+  [[ "$output" == *"rc=1"* ]]
+  assert_nothing_left
+}
+
 @test "seccomp: ERRNO by default (defaultErrnoRet) with an allow-list" {
   local allow='["execve","brk","arch_prctl","set_tid_address","set_robust_list","rseq","prlimit64","mprotect",
     "mmap","munmap","uname","readlink","readlinkat","getrandom","write","writev","exit","exit_group","getpid",

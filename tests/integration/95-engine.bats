@@ -34,7 +34,7 @@ assert_clean() {
   done
   ! pgrep -af "vessel-monitor.*$IMG_TMP"
   ! grep -q "$IMG_TMP" /proc/self/mountinfo
-  [ -z "$(ls -A "$VESSEL_RUNROOT/runtime" 2>/dev/null)" ]
+  [ -z "$(ls -A "$VESSEL_RUNROOT/runtime" 2>/dev/null | grep -vx .seccomp-cache)" ]
   [ "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort)" = "$cg_before" ]
 }
 

@@ -13,8 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "../../src/image/lazy-libs.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

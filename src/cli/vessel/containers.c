@@ -7,7 +7,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -640,24 +642,50 @@ show_logs (vs_cli *cli, const char *id, const log_opts *o, vs_error *err)
   if (stat (path, &st) == 0)
     ino = st.st_ino;
   pos = print_log (path, 0, o, skip);
-  while (o->follow)
+  if (!o->follow)
+    return 0;
+  /* follow while the monitor lives: its pid once, then cheap checks (a
+     pidfd, so a reused pid cannot fool us), the file only when it grew */
+  int mpid = -1, pidfd = -1;
+  r = engine_open (cli, &e, err);
+  if (r < 0)
+    return r;
+  mpid = vs_container_monitor_pid (&e, id);
+  vs_engine_close (&e);
+  if (mpid > 0)
+    pidfd = (int) syscall (SYS_pidfd_open, mpid, 0);
+  for (int delay = 1000;; delay = delay < 20000 ? delay * 2 : 20000)
     {
-      bool alive;
-      r = engine_open (cli, &e, err);
-      if (r < 0)
-        return r;
-      alive = vs_container_monitor_alive (&e, id);
-      vs_engine_close (&e);
+      bool alive = pidfd >= 0;
+      if (pidfd >= 0)
+        {
+          struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+          alive = poll (&pfd, 1, 0) == 0;
+        }
       if (stat (path, &st) == 0 && (st.st_ino != ino || st.st_size < pos))
         {
           ino = st.st_ino; /* rotated: the new file from its start */
           pos = 0;
         }
-      pos = print_log (path, pos, o, 0);
+      if (stat (path, &st) == 0 && st.st_size > pos)
+        {
+          pos = print_log (path, pos, o, 0);
+          delay = 1000;
+        }
       if (!alive)
         break;
-      usleep (20000);
+      if (pidfd >= 0)
+        {
+          /* sleep until the monitor ends or the next look at the file */
+          struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+          poll (&pfd, 1, delay / 1000);
+        }
+      else
+        usleep ((useconds_t) delay);
     }
+  pos = print_log (path, pos, o, 0);
+  if (pidfd >= 0)
+    close (pidfd);
   return 0;
 }
 
