@@ -82,6 +82,7 @@ demo:
 bench: all
 	bench/run.sh
 	bench/images.sh
+	bench/engine.sh
 
 clean:
 	rm -rf build

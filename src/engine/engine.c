@@ -26,7 +26,9 @@
 #include "../image/manifest.h"
 #include "../image/reference.h"
 #include "../runtime/config.h"
+#include "ops.h"
 #include "spec.h"
+#include "volumes.h"
 
 static const char schema[] =
   "CREATE TABLE IF NOT EXISTS containers ("
@@ -477,6 +479,12 @@ reconcile (vs_engine *e, vs_container *c)
     }
   if (c->status && strcmp (c->status, "running") != 0)
     c->pid = 0;
+  /* the monitor does not know about pause: the runtime's freezer does */
+  if (c->status && strcmp (c->status, "running") == 0 && vs_container_frozen (c->pid))
+    {
+      free (c->status);
+      c->status = strdup ("paused");
+    }
 }
 
 static int
@@ -782,7 +790,7 @@ vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
   r = vs_container_get (e, what, &c, err);
   if (r < 0)
     return r;
-  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0)
+  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0 || strcmp (c.status, "paused") == 0)
     {
       vs_container_free (&c);
       return 0; /* docker: starting a running container is a no-op */
@@ -945,7 +953,7 @@ wait_stopped (vs_engine *e, const char *id, int ms, vs_container *out, vs_error 
       int r = vs_container_get (e, id, &c, err);
       if (r < 0)
         return r;
-      if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0)
+      if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0 && strcmp (c.status, "paused") != 0)
         {
           if (out)
             *out = c;
@@ -976,7 +984,7 @@ vs_container_kill (vs_engine *e, const char *what, const char *signal, vs_error 
   int r = vs_container_get (e, what, &c, err);
   if (r < 0)
     return r;
-  if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0)
+  if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0 && strcmp (c.status, "paused") != 0)
     {
       r = vs_fail (err, 0, "cannot kill container %s: container %.12s is not running", what, c.id);
       vs_container_free (&c);
@@ -984,6 +992,8 @@ vs_container_kill (vs_engine *e, const char *what, const char *signal, vs_error 
     }
   mark_stopped (e, c.id);
   r = runtime (e, msg, sizeof msg, "kill", c.id, signal ? signal : "KILL", NULL);
+  if (strcmp (c.status, "paused") == 0)
+    (void) runtime (e, NULL, 0, "resume", c.id, NULL); /* as docker: the signal is handled once thawed */
   if (r != 0)
     {
       /* it may have ended meanwhile */
@@ -1006,7 +1016,7 @@ vs_container_stop (vs_engine *e, const char *what, int timeout, vs_error *err)
   int r = vs_container_get (e, what, &c, err);
   if (r < 0)
     return r;
-  if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0)
+  if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0 && strcmp (c.status, "paused") != 0)
     {
       mark_stopped (e, c.id);
       vs_container_free (&c);
@@ -1021,6 +1031,8 @@ vs_container_stop (vs_engine *e, const char *what, int timeout, vs_error *err)
   const char *sig = json_string_value (json_object_get (rq, "StopSignal"));
   mark_stopped (e, c.id);
   (void) runtime (e, NULL, 0, "kill", c.id, sig ? sig : "TERM", NULL);
+  if (strcmp (c.status, "paused") == 0)
+    (void) runtime (e, NULL, 0, "resume", c.id, NULL);
   r = wait_stopped (e, c.id, timeout * 1000, NULL, err);
   if (r == -ETIMEDOUT)
     {
@@ -1095,10 +1107,9 @@ vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, v
   char now[32];
   int r = vs_container_get (e, what, &c, err);
 
-  (void) volumes;
   if (r < 0)
     return r;
-  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0)
+  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0 || strcmp (c.status, "paused") == 0)
     {
       if (!force)
         {
@@ -1111,6 +1122,8 @@ vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, v
         }
       mark_stopped (e, c.id);
       (void) runtime (e, NULL, 0, "kill", "--all", c.id, "KILL", NULL);
+      if (strcmp (c.status, "paused") == 0)
+        (void) runtime (e, NULL, 0, "resume", c.id, NULL);
       (void) wait_stopped (e, c.id, 10000, NULL, err);
     }
   wait_monitor (e, c.id, 10000);
@@ -1137,6 +1150,8 @@ vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, v
   }
   if (r == 0 && dir)
     r = vs_rm_rf_at (AT_FDCWD, dir, err);
+  if (r == 0 && volumes)
+    vs_volumes_remove_anonymous (e, c.request); /* rm -v */
   vs_container_free (&c);
   return r;
 }
@@ -1151,7 +1166,7 @@ vs_container_cleanup (vs_engine *e, const char *id, vs_error *err)
     return 0; /* removed already */
   if (r < 0)
     return r;
-  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0)
+  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0 || strcmp (c.status, "paused") == 0)
     {
       vs_container_free (&c);
       return 0;
@@ -1172,7 +1187,7 @@ vs_container_inspect (vs_engine *e, const vs_container *c)
   char created[64];
   struct tm tm;
   time_t t = (time_t) c->created;
-  bool running = strcmp (c->status, "running") == 0;
+  bool running = strcmp (c->status, "running") == 0 || strcmp (c->status, "paused") == 0;
 
   gmtime_r (&t, &tm);
   strftime (created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);

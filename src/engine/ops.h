@@ -50,9 +50,10 @@ int vs_container_top_ps (vs_engine *e, const char *what, char **ps_args, char **
 
 /* Freeze (pause) or thaw every process of a running container. */
 int vs_container_pause (vs_engine *e, const char *what, bool pause, vs_error *err);
-/* Whether the runtime says the container is paused (cheap when it has no
- * runtime state: then false without running anything). */
-bool vs_container_runtime_paused (vs_engine *e, const char *id);
+/* Whether the cgroup of a container's init (pid) is frozen: what the
+ * runtime's `state` reports as "paused", read without running it (no fork:
+ * every container lookup asks). */
+bool vs_container_frozen (int pid);
 
 /* ---- stats ---- */
 

@@ -68,3 +68,23 @@ int cmd_wait (vs_cli *cli, int argc, char **argv);
 int cmd_container_inspect (vs_cli *cli, int argc, char **argv);
 int cmd_container_cleanup (vs_cli *cli, int argc, char **argv);
 int cmd_inspect (vs_cli *cli, int argc, char **argv);
+int cmd_exec (vs_cli *cli, int argc, char **argv);
+int cmd_top (vs_cli *cli, int argc, char **argv);
+int cmd_pause (vs_cli *cli, int argc, char **argv);
+int cmd_unpause (vs_cli *cli, int argc, char **argv);
+int cmd_stats (vs_cli *cli, int argc, char **argv);
+/* fs.c */
+int cmd_diff (vs_cli *cli, int argc, char **argv);
+int cmd_commit (vs_cli *cli, int argc, char **argv);
+int cmd_cp (vs_cli *cli, int argc, char **argv);
+int cmd_export (vs_cli *cli, int argc, char **argv);
+int cmd_rename (vs_cli *cli, int argc, char **argv);
+int cmd_container_prune (vs_cli *cli, int argc, char **argv);
+int cmd_info (vs_cli *cli, int argc, char **argv);
+int cmd_system_prune (vs_cli *cli, int argc, char **argv);
+/* volumes.c */
+int cmd_volume_create (vs_cli *cli, int argc, char **argv);
+int cmd_volume_ls (vs_cli *cli, int argc, char **argv);
+int cmd_volume_inspect (vs_cli *cli, int argc, char **argv);
+int cmd_volume_rm (vs_cli *cli, int argc, char **argv);
+int cmd_volume_prune (vs_cli *cli, int argc, char **argv);

@@ -1091,7 +1091,7 @@ static void
 status_text (const vs_container *c, char *buf, size_t len)
 {
   char ago[64];
-  if (strcmp (c->status, "running") == 0)
+  if (strcmp (c->status, "running") == 0 || strcmp (c->status, "paused") == 0)
     {
       struct tm tm = { 0 };
       int64_t started = 0;
@@ -1102,7 +1102,8 @@ status_text (const vs_container *c, char *buf, size_t len)
       char *sp = strstr (ago, " ago");
       if (sp)
         *sp = '\0';
-      snprintf (buf, len, "Up %s", strcmp (ago, "Less than a second") == 0 ? "Less than a second" : ago);
+      snprintf (buf, len, "Up %s%s", strcmp (ago, "Less than a second") == 0 ? "Less than a second" : ago,
+                strcmp (c->status, "paused") == 0 ? " (Paused)" : "");
     }
   else if (strcmp (c->status, "exited") == 0)
     {

@@ -30,6 +30,11 @@ static const command commands[] = {
   { "logs", cmd_logs, "show a container's output (also after rm)" },
   { "wait", cmd_wait, "wait for containers to stop; print their exit codes" },
   { "inspect", cmd_inspect, "show containers or images as JSON" },
+  { "exec", cmd_exec, "run a command in a running container" },
+  { "top", cmd_top, "show the processes of a container" },
+  { "pause", cmd_pause, "freeze every process of containers" },
+  { "unpause", cmd_unpause, "thaw paused containers" },
+  { "stats", cmd_stats, "show containers' resource use (CPU, memory, I/O, pids)" },
   { "pull", cmd_pull, "pull an image from a registry" },
   { "push", cmd_push, "push an image to a registry" },
   { "login", cmd_login, "store credentials for a registry" },
@@ -41,6 +46,12 @@ static const command commands[] = {
   { "save", cmd_save, "write images to a docker-archive tar or an OCI layout" },
   { "load", cmd_load, "read images from a docker-archive tar or an OCI layout" },
   { "import", cmd_import, "make an image from a rootfs tarball" },
+  { "diff", cmd_diff, "show a container's changed files" },
+  { "commit", cmd_commit, "make an image from a container's changes" },
+  { "cp", cmd_cp, "copy files between a container and the host" },
+  { "export", cmd_export, "write a container's file system as a tar" },
+  { "rename", cmd_rename, "rename a container" },
+  { "info", cmd_info, "show engine-wide information" },
 };
 
 /* `vessel image X` */
@@ -73,11 +84,34 @@ static const command container_commands[] = {
   { "logs", cmd_logs, "show a container's output" },
   { "wait", cmd_wait, "wait for containers to stop" },
   { "inspect", cmd_container_inspect, "show containers as JSON" },
+  { "exec", cmd_exec, "run a command in a running container" },
+  { "top", cmd_top, "show the processes of a container" },
+  { "pause", cmd_pause, "freeze every process of containers" },
+  { "unpause", cmd_unpause, "thaw paused containers" },
+  { "stats", cmd_stats, "show containers' resource use" },
+  { "diff", cmd_diff, "show a container's changed files" },
+  { "commit", cmd_commit, "make an image from a container's changes" },
+  { "cp", cmd_cp, "copy files between a container and the host" },
+  { "export", cmd_export, "write a container's file system as a tar" },
+  { "rename", cmd_rename, "rename a container" },
+  { "prune", cmd_container_prune, "remove all stopped containers" },
   { "cleanup", cmd_container_cleanup, NULL },
 };
 
 static const command system_commands[] = {
   { "df", cmd_system_df, "show disk use" },
+  { "info", cmd_info, "show engine-wide information" },
+  { "prune", cmd_system_prune, "remove stopped containers, unused images, logs (and volumes)" },
+};
+
+static const command volume_commands[] = {
+  { "create", cmd_volume_create, "create a volume" },
+  { "ls", cmd_volume_ls, "list volumes" },
+  { "list", cmd_volume_ls, NULL },
+  { "inspect", cmd_volume_inspect, "show volumes as JSON" },
+  { "rm", cmd_volume_rm, "remove volumes" },
+  { "remove", cmd_volume_rm, NULL },
+  { "prune", cmd_volume_prune, "remove unused (anonymous; -a: all) volumes" },
 };
 
 int
@@ -208,6 +242,8 @@ main (int argc, char **argv)
     return dispatch (&cli, "image", image_commands, ARRAY_SIZE (image_commands), argc - 1, argv + 1);
   if (strcmp (argv[0], "container") == 0)
     return dispatch (&cli, "container", container_commands, ARRAY_SIZE (container_commands), argc - 1, argv + 1);
+  if (strcmp (argv[0], "volume") == 0)
+    return dispatch (&cli, "volume", volume_commands, ARRAY_SIZE (volume_commands), argc - 1, argv + 1);
   if (strcmp (argv[0], "system") == 0)
     return dispatch (&cli, "system", system_commands, ARRAY_SIZE (system_commands), argc - 1, argv + 1);
   for (size_t k = 0; k < ARRAY_SIZE (commands); k++)
