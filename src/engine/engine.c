@@ -1290,3 +1290,22 @@ vs_container_rootfs_mounted (vs_engine *e, const char *id)
   _cleanup_free_ char *rootfs = ctr_path (e, id, "rootfs");
   return rootfs && is_mounted (rootfs);
 }
+
+int
+vs_container_mark_attached (vs_engine *e, const char *id, vs_error *err)
+{
+  _cleanup_free_ char *p = ctr_path (e, id, "attached");
+  char pid[32];
+  if (p == NULL)
+    return vs_fail (err, ENOMEM, "container %s", id);
+  snprintf (pid, sizeof pid, "%d\n", (int) getpid ());
+  return vs_write_file_atomic_at (AT_FDCWD, p, pid, strlen (pid), 0600, err);
+}
+
+void
+vs_container_unmark_attached (vs_engine *e, const char *id)
+{
+  _cleanup_free_ char *p = ctr_path (e, id, "attached");
+  if (p)
+    unlink (p);
+}

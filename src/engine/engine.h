@@ -124,6 +124,10 @@ int vs_container_cleanup (vs_engine *e, const char *id, vs_error *err);
 int vs_container_log_find (vs_engine *e, const char *what, char id[65]);
 /* Forget the logs of removed containers (files and records); *n removed. */
 int vs_container_logs_prune (vs_engine *e, size_t *n, vs_error *err);
+/* A CLI that follows the container in the foreground cleans up after it
+ * itself while it lives (the monitor's exit command does when it died). */
+int vs_container_mark_attached (vs_engine *e, const char *id, vs_error *err);
+void vs_container_unmark_attached (vs_engine *e, const char *id);
 /* Path of the container's json-file log (also for removed containers). */
 char *vs_container_log_path (vs_engine *e, const char *id);
 /* The container as docker inspect shows it (new reference). */

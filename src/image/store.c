@@ -194,6 +194,10 @@ vs_store_open (const char *root, bool exclusive, vs_store **ret, vs_error *err)
   if (sqlite3_open_v2 (p, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     return vs_fail (err, 0, "open image database `%s`: %s", p, s->db ? sqlite3_errmsg (s->db) : "out of memory");
   sqlite3_busy_timeout (s->db, 10000);
+  /* Short-lived processes open and close the database all the time: the
+     last one out must not checkpoint (and fsync) every time; SQLite's
+     automatic checkpoints during writes keep the WAL small. */
+  sqlite3_db_config (s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   if ((r = db_exec (s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err)) < 0)
     return r;
   if (exclusive && (r = db_exec (s, schema, err)) < 0)

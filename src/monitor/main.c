@@ -854,10 +854,31 @@ setup (struct monitor *m, vs_error *err)
   return vs_logfile_open (&m->log, m->log_path, m->log_max_size, m->log_max_file, err);
 }
 
+/* The engine's CLI that started the container in the foreground writes its
+ * pid to CTRDIR/attached: while it lives it cleans up itself (without the
+ * cost of another process); when it died, the exit command does. */
+static bool
+attached_cli_alive (struct monitor *m)
+{
+  char buf[32];
+  int fd = m->dir_fd >= 0 ? openat (m->dir_fd, "attached", O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+  ssize_t n;
+  long pid;
+  if (fd < 0)
+    return false;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  pid = strtol (buf, NULL, 10);
+  return pid > 1 && (kill ((pid_t) pid, 0) == 0 || errno == EPERM);
+}
+
 static int
 run_exit_command (struct monitor *m)
 {
-  if (m->exit_argc == 0)
+  if (m->exit_argc == 0 || attached_cli_alive (m))
     return 0;
   m->exit_argv[m->exit_argc] = NULL;
   vs_logfile_close (&m->log);

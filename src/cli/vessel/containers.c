@@ -604,10 +604,13 @@ show_logs (vs_cli *cli, const char *id, const log_opts *o, vs_error *err)
   long total = 0, skip = 0;
   int r;
 
+  int mpid = -1, pidfd = -1;
   r = engine_open (cli, &e, err);
   if (r < 0)
     return r;
   path = vs_container_log_path (&e, id);
+  if (o->follow)
+    mpid = vs_container_monitor_pid (&e, id);
   vs_engine_close (&e);
   if (path == NULL)
     return vs_fail (err, ENOMEM, "logs");
@@ -646,12 +649,6 @@ show_logs (vs_cli *cli, const char *id, const log_opts *o, vs_error *err)
     return 0;
   /* follow while the monitor lives: its pid once, then cheap checks (a
      pidfd, so a reused pid cannot fool us), the file only when it grew */
-  int mpid = -1, pidfd = -1;
-  r = engine_open (cli, &e, err);
-  if (r < 0)
-    return r;
-  mpid = vs_container_monitor_pid (&e, id);
-  vs_engine_close (&e);
   if (mpid > 0)
     pidfd = (int) syscall (SYS_pidfd_open, mpid, 0);
   for (int delay = 1000;; delay = delay < 20000 ? delay * 2 : 20000)
@@ -800,6 +797,11 @@ attach_until_exit (vs_cli *cli, const char *id)
     {
       code = c.exit_code;
       vs_container_free (&c);
+      /* the monitor left the cleanup to us (we are attached): unmount, and
+         remove with --rm */
+      if (vs_container_cleanup (&e, id, &err) < 0)
+        fprintf (stderr, "Error: %s\n", err.msg);
+      vs_container_unmark_attached (&e, id);
     }
   else if (vs_container_removed_exit (&e, id, &code) < 0)
     code = 125;
@@ -827,6 +829,8 @@ cmd_run (vs_cli *cli, int argc, char **argv)
   if (r < 0)
     return cli_error (&err);
   r = engine_open (cli, &e, &err);
+  if (r == 0 && !f.detach)
+    r = vs_container_mark_attached (&e, id, &err);
   if (r == 0)
     {
       r = vs_container_start (&e, id, &code, &err);
@@ -883,7 +887,10 @@ cmd_start (vs_cli *cli, int argc, char **argv)
         {
           snprintf (id, sizeof id, "%s", c.id);
           vs_container_free (&c);
-          r = vs_container_start (&e, id, &code, &err);
+          if (attach)
+            r = vs_container_mark_attached (&e, id, &err);
+          if (r == 0)
+            r = vs_container_start (&e, id, &code, &err);
         }
       if (r == 0)
         vs_engine_close (&e);
