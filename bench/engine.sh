@@ -40,7 +40,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "== run --rm busybox /bin/true (hyperfine, $RUNS runs, medians) =="
 hyperfine -N -w 3 -r "$RUNS" --export-json "$work/run.json" \
   -n vessel "$V run --rm busybox /bin/true" \
-  -n podman "$P run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 docker.io/library/busybox:latest /bin/true" \
+  -n podman "$P run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 localhost/busybox:latest /bin/true" \
   >/dev/null
 v=$(median 0 "$work/run.json"); p=$(median 1 "$work/run.json")
 printf '  vessel %.1f ms   podman %.1f ms   ratio %s x podman (target <= 0.1)\n' "$v" "$p" "$(ratio "$v" "$p")"
@@ -70,5 +70,5 @@ t1=$(date +%s.%N)
 awk -v n="$N" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "  vessel  removed %d in %.1f s\n", n, t1 - t0 }'
 left=$(pgrep -c -f "vessel-monitor.*$work" || true)
 echo "  vessel  monitors left after rm: $left; mounts left: $(grep -c "$work" /proc/self/mountinfo || true)"
-idle podman "$NP" $P run -d --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 docker.io/library/busybox:latest sleep 100000
+idle podman "$NP" $P run -d --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 localhost/busybox:latest sleep 100000
 $P rm -af -t 0 >/dev/null 2>&1 || true

@@ -317,7 +317,25 @@ vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error 
   if (req->name)
     snprintf (name, sizeof name, "%s", req->name);
   else
-    random_name (name, sizeof name);
+    {
+      /* docker's style of name, free in this store (a number when the
+         pairs run short) */
+      for (int tries = 0;; tries++)
+        {
+          _cleanup_stmt_ sqlite3_stmt *st = NULL;
+          random_name (name, sizeof name);
+          if (tries >= 8)
+            {
+              size_t l = strlen (name);
+              snprintf (name + l, sizeof name - l, "_%.6s", id);
+            }
+          r = db_prepare (e, &st, err, "SELECT 1 FROM containers WHERE name = ?", name, NULL);
+          if (r < 0)
+            return r;
+          if (sqlite3_step (st) != SQLITE_ROW || tries >= 9)
+            break;
+        }
+    }
 
   /* the name is taken in the database first: two runs racing for it fail cleanly */
   {

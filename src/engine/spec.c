@@ -22,6 +22,7 @@
 #include "../runtime/config.h"
 #include "../runtime/spec.h"
 #include "defaults.h"
+#include "volumes.h"
 
 static void
 jsonp (json_t **j)
@@ -249,6 +250,12 @@ add_user_mounts (vs_engine *e, const vs_run_req *req, json_t *mounts, vs_error *
         {
           _cleanup_free_ char *dir = NULL;
           int r;
+          if (m->source == NULL || !vs_volume_name_valid (m->source))
+            return vs_fail (err, 0,
+                            "create %s: \"%s\" includes invalid characters for a local volume name, only "
+                            "\"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, "
+                            "use absolute path",
+                            m->source ? m->source : "", m->source ? m->source : "");
           if (asprintf (&dir, "%s/volumes/%s/_data", e->root, m->source) < 0)
             return vs_fail (err, ENOMEM, "volume %s", m->source);
           r = vs_mkdir_p (dir, 0755, err);
