@@ -16,35 +16,8 @@ teardown_file() {
   rm -f "$FIXTURE_TAR"
 }
 
-setup() {
-  image_setup
-  export VESSEL_RUNROOT="$IMG_TMP/run"
-  export VESSEL_RUNTIME="${VESSEL_RUNTIME:-$BATS_TEST_DIRNAME/../../build/asan/vessel-runtime}"
-  export VESSEL_MONITOR="${VESSEL_MONITOR:-$BATS_TEST_DIRNAME/../../build/asan/vessel-monitor}"
-  vessel import -c 'CMD ["sh"]' "$FIXTURE_TAR" busybox >/dev/null
-  cg_before=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort)
-}
-
-# Nothing of the test's containers is left on the host.
-assert_clean() {
-  local i
-  # monitors finish their cleanup right after the container
-  for i in $(seq 1 100); do
-    pgrep -f "vessel-monitor.*$IMG_TMP" >/dev/null || break
-    sleep 0.05
-  done
-  ! pgrep -af "vessel-monitor.*$IMG_TMP"
-  ! grep -q "$IMG_TMP" /proc/self/mountinfo
-  [ -z "$(ls -A "$VESSEL_RUNROOT/runtime" 2>/dev/null | grep -vx .seccomp-cache)" ]
-  [ "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort)" = "$cg_before" ]
-}
-
-teardown() {
-  local id
-  for id in $(vessel ps -aq 2>/dev/null); do vessel rm -f "$id" >/dev/null 2>&1 || true; done
-  pkill -9 -f "vessel-monitor.*$IMG_TMP" 2>/dev/null || true
-  image_teardown
-}
+setup() { engine_setup; }
+teardown() { engine_teardown; }
 
 # The pid of the container's process whose command line is exactly $2.
 ctr_pid() {

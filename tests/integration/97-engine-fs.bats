@@ -16,41 +16,8 @@ teardown_file() {
   rm -f "$FIXTURE_TAR"
 }
 
-setup() {
-  image_setup
-  export VESSEL_RUNROOT="$IMG_TMP/run"
-  export VESSEL_RUNTIME="${VESSEL_RUNTIME:-$BATS_TEST_DIRNAME/../../build/asan/vessel-runtime}"
-  export VESSEL_MONITOR="${VESSEL_MONITOR:-$BATS_TEST_DIRNAME/../../build/asan/vessel-monitor}"
-  vessel import -c 'CMD ["sh"]' "$FIXTURE_TAR" busybox >/dev/null
-}
-
-# Nothing of the test's containers is left on the host.
-assert_clean() {
-  local i
-  for i in $(seq 1 100); do
-    pgrep -f "vessel-monitor.*$IMG_TMP" >/dev/null || break
-    sleep 0.05
-  done
-  ! pgrep -af "vessel-monitor.*$IMG_TMP"
-  ! grep -q "$IMG_TMP" /proc/self/mountinfo
-  # (the runtime's own dot files, such as a seccomp cache, may stay)
-  [ -z "$(ls "$VESSEL_RUNROOT/runtime" 2>/dev/null)" ]
-  # no cgroup of this test's containers (others may come and go meanwhile:
-  # the ids are those whose logs or folders this root holds)
-  local f id
-  for f in "$VESSEL_ROOT_DIR"/logs/*.log "$VESSEL_ROOT_DIR"/containers/*; do
-    [ -e "$f" ] || continue
-    id=$(basename "$f" .log)
-    [ -z "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name "vessel-$id*" 2>/dev/null)" ]
-  done
-}
-
-teardown() {
-  local id
-  for id in $(vessel ps -aq 2>/dev/null); do vessel rm -f "$id" >/dev/null 2>&1 || true; done
-  pkill -9 -f "vessel-monitor.*$IMG_TMP" 2>/dev/null || true
-  image_teardown
-}
+setup() { engine_setup; }
+teardown() { engine_teardown; }
 
 # A container that added, changed and deleted files, then exited.
 make_changes() {

@@ -115,3 +115,44 @@ podman_cleanup() {
 podman_run() {
   podman_t run --rm --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --network none "$@"
 }
+
+# ---- engine tests (containers) ----
+
+# A root with a busybox image imported from $FIXTURE_TAR (made in
+# setup_file with make_busybox_tar), its own runtime state, and this
+# build's runtime and monitor.
+engine_setup() {
+  image_setup
+  export VESSEL_RUNROOT="$IMG_TMP/run"
+  export VESSEL_RUNTIME="${VESSEL_RUNTIME:-$BATS_TEST_DIRNAME/../../build/asan/vessel-runtime}"
+  export VESSEL_MONITOR="${VESSEL_MONITOR:-$BATS_TEST_DIRNAME/../../build/asan/vessel-monitor}"
+  vessel import -c 'CMD ["sh"]' "$FIXTURE_TAR" busybox >/dev/null
+}
+
+engine_teardown() {
+  local id
+  for id in $(vessel ps -aq 2>/dev/null); do vessel rm -f "$id" >/dev/null 2>&1 || true; done
+  pkill -9 -f "vessel-monitor.*$IMG_TMP" 2>/dev/null || true
+  image_teardown
+}
+
+# Nothing of this test's containers is left on the host: no monitor, no
+# mount, no runtime state, no cgroup.  (Only this root's containers are
+# looked at, so tests running beside it cannot disturb the check; their ids
+# are those of the logs and folders this root holds.)
+assert_clean() {
+  local i f id
+  for i in $(seq 1 100); do
+    pgrep -f "vessel-monitor.*$IMG_TMP" >/dev/null || break
+    sleep 0.05
+  done
+  ! pgrep -af "vessel-monitor.*$IMG_TMP"
+  ! grep -q "$IMG_TMP" /proc/self/mountinfo
+  # (the runtime's own dot files, such as its seccomp cache, may stay)
+  [ -z "$(ls "$VESSEL_RUNROOT/runtime" 2>/dev/null)" ]
+  for f in "$VESSEL_ROOT_DIR"/logs/*.log "$VESSEL_ROOT_DIR"/containers/*; do
+    [ -e "$f" ] || continue
+    id=$(basename "$f" .log)
+    [ -z "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name "vessel-$id*" 2>/dev/null)" ]
+  done
+}
