@@ -229,7 +229,7 @@ req_json (const vs_run_req *r)
     json_array_append_new (mounts, json_pack ("{s:s, s:s?, s:s, s:b, s:s?}", "Type", r->mounts[i].type, "Source",
                                               r->mounts[i].source, "Destination", r->mounts[i].target, "ReadOnly",
                                               r->mounts[i].readonly, "Options", r->mounts[i].options));
-  return json_pack ("{s:s, s:o, s:o, s:b, s:o, s:s?, s:s?, s:s?, s:s, s:b, s:b, s:b, s:b, s:b, s:s?, s:o, s:o,"
+  json_t *j = json_pack ("{s:s, s:o, s:o, s:b, s:o, s:s?, s:s?, s:s?, s:s, s:b, s:b, s:b, s:b, s:b, s:s?, s:o, s:o,"
                     " s:o, s:o, s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:i}",
                     "Image", r->image, "Cmd", r->cmd ? strv_json (r->cmd) : json_null (), "Entrypoint",
                     r->entrypoint_set ? strv_json (r->entrypoint) : json_null (), "EntrypointSet", r->entrypoint_set,
@@ -245,6 +245,12 @@ req_json (const vs_run_req *r)
                     (json_int_t) r->cpu_period, "CpuShares", (json_int_t) r->cpu_shares, "Ulimits",
                     strv_json (r->ulimits), "Devices", strv_json (r->devices), "LogMaxSize",
                     (json_int_t) r->log_max_size, "LogMaxFile", r->log_max_file);
+  if (j)
+    {
+      json_object_set_new (j, "Tty", json_boolean (r->tty));
+      json_object_set_new (j, "OpenStdin", json_boolean (r->open_stdin));
+    }
+  return j;
 }
 
 /* docker's names: adjective_noun. */
@@ -794,8 +800,22 @@ request_of (const vs_container *c)
   return json_loads (c->request, 0, NULL);
 }
 
+void
+vs_container_stdio_flags (const vs_container *c, bool *tty, bool *open_stdin)
+{
+  _cleanup_json_ json_t *rq = request_of (c);
+  *tty = json_is_true (json_object_get (rq, "Tty"));
+  *open_stdin = json_is_true (json_object_get (rq, "OpenStdin"));
+}
+
 int
 vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
+{
+  return vs_container_start_attached (e, what, -1, code, err);
+}
+
+int
+vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int *code, vs_error *err)
 {
   vs_container c;
   _cleanup_json_ json_t *rq = NULL;
@@ -864,6 +884,8 @@ vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
       /* the monitor: its own session, no terminal, stdio to /dev/null, the
          sync pipe as fd 3; a grandchild so that nobody has to reap it */
       int devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+      /* the attach client goes to fd 4: out of the way of the dup2s first */
+      int afd = attach_fd >= 0 ? fcntl (attach_fd, F_DUPFD_CLOEXEC, 5) : -1;
       if (fork () != 0)
         _exit (0);
       setsid ();
@@ -871,7 +893,9 @@ vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
       dup2 (devnull, 1);
       dup2 (devnull, 2);
       dup2 (sync[1], 3);
-      vs_cloexec_from (4);
+      if (afd >= 0)
+        dup2 (afd, 4);
+      vs_cloexec_from (afd >= 0 ? 5 : 4);
       char *argv[48];
       size_t n = 0;
       argv[n++] = e->monitor;
@@ -908,6 +932,15 @@ vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
         {
           argv[n++] = (char *) "--stop-signal";
           argv[n++] = (char *) stopsig;
+        }
+      if (json_is_true (json_object_get (rq, "Tty")))
+        argv[n++] = (char *) "--terminal";
+      if (json_is_true (json_object_get (rq, "OpenStdin")))
+        argv[n++] = (char *) "--stdin";
+      if (afd >= 0)
+        {
+          argv[n++] = (char *) "--attach-fd";
+          argv[n++] = (char *) "4";
         }
       /* afterwards: `vessel container cleanup ID` unmounts (and removes with --rm) */
       const char *exitcmd[] = { e->self, "--root", e->root, "--runroot", e->runroot, "container", "cleanup", c.id };

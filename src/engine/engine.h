@@ -69,6 +69,9 @@ typedef struct vs_run_req
   char **devices;           /* "/dev/fuse[:/dev/fuse[:rwm]]" */
   int64_t log_max_size;     /* bytes, 0: unlimited */
   int log_max_file;
+  bool tty;                 /* -t: process.terminal (docker's Config.Tty) */
+  bool open_stdin;          /* -i: stdin kept open (docker's Config.OpenStdin) */
+  unsigned short console_height, console_width; /* -t: the CLI's terminal, 0: unknown */
 } vs_run_req;
 
 void vs_run_req_free (vs_run_req *r);
@@ -142,3 +145,13 @@ char *vs_container_path (vs_engine *e, const char *id, const char *leaf);
  * is mounted (in the caller's mount namespace). */
 int vs_container_mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err);
 bool vs_container_rootfs_mounted (vs_engine *e, const char *id);
+
+/* vs_container_start, with attach_fd (>= 0: one end of a SOCK_SEQPACKET
+ * socketpair; the caller keeps the other) handed to the monitor as its first
+ * attach client before the container exists, so a foreground `run -i`/`-t`
+ * misses no output and no input (see src/monitor/main.c for the protocol).
+ * -1: as vs_container_start. */
+int vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int *code, vs_error *err);
+/* Whether the container was created with -t / -i (its request's Tty and
+ * OpenStdin). */
+void vs_container_stdio_flags (const vs_container *c, bool *tty, bool *open_stdin);

@@ -508,8 +508,20 @@ vs_engine_spec (vs_engine *e, const vs_run_req *req, const vs_image *img, const 
     }
   if (!has_path)
     json_array_insert_new (env, 0, json_string ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+  if (req->tty)
+    {
+      /* docker gives a terminal's process TERM=xterm unless it has a TERM */
+      bool has_term = false;
+      for (size_t i = 0; i < json_array_size (env); i++)
+        has_term |= strncmp (json_string_value (json_array_get (env, i)), "TERM=", 5) == 0;
+      if (!has_term)
+        json_array_append_new (env, json_string ("TERM=xterm"));
+    }
   json_object_set_new (process, "env", env);
-  json_object_set_new (process, "terminal", json_false ());
+  json_object_set_new (process, "terminal", json_boolean (req->tty));
+  if (req->tty && req->console_height && req->console_width)
+    json_object_set_new (process, "consoleSize", json_pack ("{s:i, s:i}", "height", (int) req->console_height,
+                                                            "width", (int) req->console_width));
 
   cwd = req->workdir ? req->workdir : cfg_string (cc, "WorkingDir");
   if (cwd && cwd[0] != '/')

@@ -85,6 +85,15 @@ teardown() { engine_teardown; }
   assert_clean
 }
 
+@test "run --init: tini is pid 1 and reaps; the command runs under it" {
+  run vessel run --rm --init busybox sh -c 'tr "\0" " " </proc/1/cmdline; echo; echo $$'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "/dev/init -- sh -c"* ]]
+  [ "${lines[1]}" != 1 ]
+  assert_clean
+}
+
 @test "run: bind mounts, named volumes and tmpfs" {
   mkdir -p "$IMG_TMP/data"
   echo host >"$IMG_TMP/data/f"
