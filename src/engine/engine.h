@@ -95,6 +95,12 @@ typedef struct vs_container
 } vs_container;
 
 void vs_container_free (vs_container *c);
+static inline void
+vs_container_freep (vs_container *c)
+{
+  vs_container_free (c);
+}
+#define _cleanup_container_ __attribute__ ((cleanup (vs_container_freep)))
 void vs_containers_free (vs_container *c, size_t n);
 
 /* Create a container (record, rootfs dirs, config.json); not started. */

@@ -26,27 +26,7 @@
 #include "../image/digest.h"
 #include "../image/manifest.h"
 #include "../runtime/config.h"
-
-static void
-jsonp (json_t **j)
-{
-  json_decref (*j);
-}
-#define _cleanup_json_ __attribute__ ((cleanup (jsonp)))
-
-static void
-ctrp (vs_container *c)
-{
-  vs_container_free (c);
-}
-#define _cleanup_ctr_ __attribute__ ((cleanup (ctrp)))
-
-static void
-imgp (vs_image *i)
-{
-  vs_image_free (i);
-}
-#define _cleanup_img_ __attribute__ ((cleanup (imgp)))
+#include "../basic/json-util.h"
 
 static void
 dirp (DIR **d)
@@ -360,7 +340,7 @@ vs_changes_free (vs_change *c, size_t n)
 static int
 image_lowers (vs_engine *e, const char *image_id, char ***ret, size_t *n, vs_error *err)
 {
-  _cleanup_img_ vs_image img = { 0 };
+  _cleanup_image_ vs_image img = { 0 };
   char **v;
   int r = vs_store_image_get (e->store, image_id, &img, err);
   if (r < 0)
@@ -382,7 +362,7 @@ image_lowers (vs_engine *e, const char *image_id, char ***ret, size_t *n, vs_err
 int
 vs_container_diff (vs_engine *e, const char *what, vs_change **ret, size_t *n, vs_error *err)
 {
-  _cleanup_ctr_ vs_container c = { 0 };
+  _cleanup_container_ vs_container c = { 0 };
   _cleanup_free_ char *upper = NULL;
   _cleanup_close_ int fd = -1;
   differ d = { 0 };
@@ -709,7 +689,7 @@ rootfs_open (vs_engine *e, const vs_container *c, vs_error *err)
 int
 vs_container_export (vs_engine *e, const char *what, int out, vs_error *err)
 {
-  _cleanup_ctr_ vs_container c = { 0 };
+  _cleanup_container_ vs_container c = { 0 };
   _cleanup_close_ int root = -1;
   char msg[200];
   tarw t;
@@ -799,7 +779,7 @@ int
 vs_container_copy_from (vs_engine *e, const char *what, const char *src, const char *dest, bool follow,
                         vs_error *err)
 {
-  _cleanup_ctr_ vs_container c = { 0 };
+  _cleanup_container_ vs_container c = { 0 };
   _cleanup_close_ int root = -1, sfd = -1, tmp = -1, target = -1;
   char base[NAME_MAX + 1], msg[PATH_MAX + 200], name[NAME_MAX + 1];
   bool contents, dir_wanted;
@@ -898,7 +878,7 @@ int
 vs_container_copy_to (vs_engine *e, const char *what, const char *src, const char *dest, bool follow,
                       vs_error *err)
 {
-  _cleanup_ctr_ vs_container c = { 0 };
+  _cleanup_container_ vs_container c = { 0 };
   _cleanup_close_ int root = -1, sfd = -1, tmp = -1, target = -1, dfd = -1;
   char base[NAME_MAX + 1], dbase[NAME_MAX + 1], msg[PATH_MAX + 200], name[NAME_MAX + 1], parent[PATH_MAX];
   bool contents = false, dir_wanted = false, dc, dw, stream = strcmp (src, "-") == 0;
@@ -1091,8 +1071,8 @@ ingest_tmpfile (vs_store *s, vs_error *err)
 int
 vs_container_commit (vs_engine *e, const char *what, const vs_commit_opts *o, char id[72], vs_error *err)
 {
-  _cleanup_ctr_ vs_container c = { 0 };
-  _cleanup_img_ vs_image parent = { 0 };
+  _cleanup_container_ vs_container c = { 0 };
+  _cleanup_image_ vs_image parent = { 0 };
   _cleanup_free_ char *upper = NULL, *ptext = NULL, *config_txt = NULL, *mjson = NULL, *createdby = NULL;
   _cleanup_free_ vs_image_layer *layers = NULL;
   _cleanup_free_ vs_descriptor *descs = NULL;
@@ -1294,7 +1274,7 @@ valid_name (const char *n)
 int
 vs_container_rename (vs_engine *e, const char *what, const char *name, vs_error *err)
 {
-  _cleanup_ctr_ vs_container c = { 0 };
+  _cleanup_container_ vs_container c = { 0 };
   sqlite3 *db = vs_store_db (e->store);
   sqlite3_stmt *st = NULL;
   char shown[100];

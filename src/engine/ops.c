@@ -18,13 +18,7 @@
 
 #include "../basic/cleanup.h"
 #include "../basic/fs-util.h"
-
-static void
-jsonp (json_t **j)
-{
-  json_decref (*j);
-}
-#define _cleanup_json_ __attribute__ ((cleanup (jsonp)))
+#include "../basic/json-util.h"
 
 /* All of fd (closed), NUL-terminated; *len its size. */
 static char *

@@ -23,13 +23,7 @@
 #include "../runtime/spec.h"
 #include "defaults.h"
 #include "volumes.h"
-
-static void
-jsonp (json_t **j)
-{
-  json_decref (*j);
-}
-#define _cleanup_json_ __attribute__ ((cleanup (jsonp)))
+#include "../basic/json-util.h"
 
 static void
 strvp (char ***v)

@@ -19,13 +19,7 @@
 #include "../image/digest.h"
 #include "../runtime/config.h"
 #include "fsops.h"
-
-static void
-jsonp (json_t **j)
-{
-  json_decref (*j);
-}
-#define _cleanup_json_ __attribute__ ((cleanup (jsonp)))
+#include "../basic/json-util.h"
 
 bool
 vs_volume_name_valid (const char *n)

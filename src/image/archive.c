@@ -19,6 +19,7 @@
 #include "digest.h"
 #include "manifest.h"
 #include "reference.h"
+#include "../basic/json-util.h"
 
 #define SMALL_MAX (16 << 20) /* manifest.json, index.json, configs, manifests */
 #define COPY_BUF (1 << 20)
@@ -26,8 +27,6 @@
 #define ANN_REF_NAME "org.opencontainers.image.ref.name"
 #define ANN_CONTAINERD_NAME "io.containerd.image.name"
 #define MT_DOCKER_LAYER_TAR "application/vnd.docker.image.rootfs.diff.tar"
-
-#define _cleanup_json_ __attribute__ ((cleanup (json_decrefp)))
 
 static inline void
 archive_freep (struct archive **a)

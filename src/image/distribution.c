@@ -45,32 +45,6 @@ emit_msg (const vs_transfer_opts *o, const char *fmt, ...)
   o->events->message (o->events->user, line);
 }
 
-static void
-ref_freep (vs_ref *r)
-{
-  vs_ref_free (r);
-}
-static void
-registry_freep (vs_registry **r)
-{
-  vs_registry_free (*r);
-}
-static void
-manifest_freep (vs_manifest *m)
-{
-  vs_manifest_free (m);
-}
-static void
-config_freep (vs_image_config *c)
-{
-  vs_image_config_free (c);
-}
-static void
-image_freep (vs_image *i)
-{
-  vs_image_free (i);
-}
-
 /* Fetch the listed blobs into the store's ingest files and commit them. */
 struct fetch_ctx
 {
@@ -407,11 +381,11 @@ get_image_manifest (vs_store *s, vs_registry *r, const vs_ref *ref, const vs_tra
 int
 vs_image_pull (vs_store *s, const char *reference, const vs_transfer_opts *o, char id[72], vs_error *err)
 {
-  __attribute__ ((cleanup (ref_freep))) vs_ref ref = { 0 };
-  __attribute__ ((cleanup (registry_freep))) vs_registry *r = NULL;
-  __attribute__ ((cleanup (manifest_freep))) vs_manifest m = { 0 };
-  __attribute__ ((cleanup (config_freep))) vs_image_config cfg = { 0 };
-  __attribute__ ((cleanup (image_freep))) vs_image img = { 0 };
+  _cleanup_ref_ vs_ref ref = { 0 };
+  _cleanup_registry_ vs_registry *r = NULL;
+  _cleanup_manifest_ vs_manifest m = { 0 };
+  _cleanup_image_config_ vs_image_config cfg = { 0 };
+  _cleanup_image_ vs_image img = { 0 };
   _cleanup_free_ char *index_body = NULL, *cfg_body = NULL, *name = NULL, *repo_name = NULL, *repo_digest = NULL;
   _cleanup_free_ bool *todo = NULL;
   _cleanup_free_ vs_blob_fetch *fetch = NULL;
@@ -579,9 +553,9 @@ int
 vs_image_push (vs_store *s, const char *what, const char *reference, const vs_transfer_opts *o, char digest[72],
                vs_error *err)
 {
-  __attribute__ ((cleanup (ref_freep))) vs_ref ref = { 0 };
-  __attribute__ ((cleanup (registry_freep))) vs_registry *r = NULL;
-  __attribute__ ((cleanup (image_freep))) vs_image img = { 0 };
+  _cleanup_ref_ vs_ref ref = { 0 };
+  _cleanup_registry_ vs_registry *r = NULL;
+  _cleanup_image_ vs_image img = { 0 };
   _cleanup_free_ char *body = NULL;
   char mount_buf[256];
   const char *mount_from;

@@ -16,6 +16,7 @@
 
 #include "../basic/cleanup.h"
 #include "digest.h"
+#include "../basic/json-util.h"
 
 #define MT_DOCKER_SCHEMA1        "application/vnd.docker.distribution.manifest.v1+json"
 #define MT_DOCKER_SCHEMA1_SIGNED "application/vnd.docker.distribution.manifest.v1+prettyjws"
@@ -27,9 +28,6 @@
 #define DOC_MANIFEST "manifest"
 #define DOC_INDEX    "image index"
 #define DOC_CONFIG   "image config"
-
-/* json_decrefp is jansson's own (the one json_auto_t uses). */
-#define _cleanup_json_ __attribute__ ((cleanup (json_decrefp)))
 
 /* ---- small helpers ---- */
 

@@ -83,6 +83,12 @@ const char *vs_manifest_kind (const char *data, size_t len, const char *content_
  *   manifest: layers[1].digest: invalid digest "sha256:12": ... */
 int vs_manifest_parse (const char *data, size_t len, vs_manifest *m, vs_error *err);
 void vs_manifest_free (vs_manifest *m);
+static inline void
+vs_manifest_freep (vs_manifest *m)
+{
+  vs_manifest_free (m);
+}
+#define _cleanup_manifest_ __attribute__ ((cleanup (vs_manifest_freep)))
 int vs_index_parse (const char *data, size_t len, vs_index *ix, vs_error *err);
 void vs_index_free (vs_index *ix);
 /* The entry for os/arch[/variant] (platform "linux/amd64", "linux/arm64/v8"),
@@ -94,6 +100,12 @@ void vs_index_free (vs_index *ix);
 const vs_descriptor *vs_index_pick (const vs_index *ix, const char *platform, vs_error *err);
 int vs_image_config_parse (const char *data, size_t len, vs_image_config *c, vs_error *err);
 void vs_image_config_free (vs_image_config *c);
+static inline void
+vs_image_config_freep (vs_image_config *c)
+{
+  vs_image_config_free (c);
+}
+#define _cleanup_image_config_ __attribute__ ((cleanup (vs_image_config_freep)))
 
 /* The host's platform as "linux/amd64" etc. (static). */
 const char *vs_platform_default (void);

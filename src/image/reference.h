@@ -27,6 +27,12 @@ typedef struct vs_ref
  * On failure *ref is left zeroed; on success free it with vs_ref_free. */
 int vs_ref_parse (const char *s, vs_ref *ref, vs_error *err);
 void vs_ref_free (vs_ref *ref);
+static inline void
+vs_ref_freep (vs_ref *ref)
+{
+  vs_ref_free (ref);
+}
+#define _cleanup_ref_ __attribute__ ((cleanup (vs_ref_freep)))
 /* "registry/repo:tag" (or "registry/repo@digest" when there is no tag): the
  * canonical name.  With both a tag and a digest the tag form is returned
  * (the digest stays in ref->digest).  NULL when out of memory. */

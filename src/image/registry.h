@@ -30,6 +30,12 @@ typedef struct vs_registry_opts
 
 int vs_registry_open (const char *host, const vs_registry_opts *opts, vs_registry **ret, vs_error *err);
 void vs_registry_free (vs_registry *r);
+static inline void
+vs_registry_freep (vs_registry **r)
+{
+  vs_registry_free (*r);
+}
+#define _cleanup_registry_ __attribute__ ((cleanup (vs_registry_freep)))
 
 /* GET /v2/ (login check): 0 when the credentials are accepted, else an
  * error ("unauthorized: ..." naming the registry). */

@@ -18,6 +18,7 @@
 
 #include "../basic/cleanup.h"
 #include "../basic/fs-util.h"
+#include "db.h"
 #include "digest.h"
 #include "reference.h"
 #include "unpack.h"
@@ -80,30 +81,8 @@ db_exec (vs_store *s, const char *sql, vs_error *err)
   return 0;
 }
 
-static void
-stmt_finalize (sqlite3_stmt **st)
-{
-  if (*st)
-    sqlite3_finalize (*st);
-}
-#define _cleanup_stmt_ __attribute__ ((cleanup (stmt_finalize)))
-
 /* Prepare sql and bind the text arguments (NULL-terminated list). */
-static int
-db_prepare (vs_store *s, sqlite3_stmt **st, vs_error *err, const char *sql, ...)
-{
-  va_list ap;
-  const char *arg;
-  int i = 1;
-
-  if (sqlite3_prepare_v2 (s->db, sql, -1, st, NULL) != SQLITE_OK)
-    return db_fail (s, err, "prepare");
-  va_start (ap, sql);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    sqlite3_bind_text (*st, i++, arg, -1, SQLITE_TRANSIENT);
-  va_end (ap);
-  return 0;
-}
+#define db_prepare(s, st, err, ...) vs_db_prepare ((s)->db, "image database", (st), (err), __VA_ARGS__)
 
 static int
 open_dir_p (const char *root, const char *sub, int *ret, vs_error *err)
@@ -135,13 +114,6 @@ vs_store_close (vs_store *s)
   free (s->root);
   free (s);
 }
-
-static void
-store_closep (vs_store **s)
-{
-  vs_store_close (*s);
-}
-#define _cleanup_store_ __attribute__ ((cleanup (store_closep)))
 
 int
 vs_store_open (const char *root, bool exclusive, vs_store **ret, vs_error *err)

@@ -26,6 +26,12 @@ typedef struct vs_store vs_store;
 /* exclusive: take the store lock for changes (pull, rmi, tag, load...). */
 int vs_store_open (const char *root, bool exclusive, vs_store **ret, vs_error *err);
 void vs_store_close (vs_store *s);
+static inline void
+vs_store_closep (vs_store **s)
+{
+  vs_store_close (*s);
+}
+#define _cleanup_store_ __attribute__ ((cleanup (vs_store_closep)))
 const char *vs_store_root (const vs_store *s);
 /* The SQLite handle, for the engine's own tables in the same database. */
 struct sqlite3 *vs_store_db (vs_store *s);
@@ -94,6 +100,12 @@ typedef struct vs_image
 
 void vs_image_free (vs_image *img);
 void vs_images_free (vs_image *imgs, size_t n);
+static inline void
+vs_image_freep (vs_image *img)
+{
+  vs_image_free (img);
+}
+#define _cleanup_image_ __attribute__ ((cleanup (vs_image_freep)))
 
 /* Record an image whose blobs and snapshots are all present, in one
  * transaction: name (may be NULL) moves to it from any other image;

@@ -15,14 +15,6 @@
 #include "../../image/reference.h"
 #include "cli.h"
 
-static void
-store_closep (vs_store **s)
-{
-  if (*s)
-    vs_store_close (*s);
-}
-#define _cleanup_store_ __attribute__ ((cleanup (store_closep)))
-
 /* The flag getopt did not accept. */
 static int
 bad_flag (const char *cmd, char **argv)

@@ -19,6 +19,12 @@ typedef struct vs_format vs_format;
 /* Compile; errors name the template and the bad action. */
 int vs_format_new (const char *tmpl, vs_format **ret, vs_error *err);
 void vs_format_free (vs_format *f);
+static inline void
+vs_format_freep (vs_format **f)
+{
+  vs_format_free (*f);
+}
+#define _cleanup_format_ __attribute__ ((cleanup (vs_format_freep)))
 /* True for "table ..." templates. */
 int vs_format_is_table (const vs_format *f);
 /* Header row for a table template ("REPOSITORY\tTAG"): field names are

@@ -13,27 +13,7 @@
 #include "../../image/reference.h"
 #include "cli.h"
 #include "format.h"
-
-static void
-store_closep (vs_store **s)
-{
-  vs_store_close (*s);
-}
-#define _cleanup_store_ __attribute__ ((cleanup (store_closep)))
-
-static void
-jsonp (json_t **j)
-{
-  json_decref (*j);
-}
-#define _cleanup_json_ __attribute__ ((cleanup (jsonp)))
-
-static void
-formatp (vs_format **f)
-{
-  vs_format_free (*f);
-}
-#define _cleanup_format_ __attribute__ ((cleanup (formatp)))
+#include "../../basic/json-util.h"
 
 static void
 rfc3339 (char *buf, size_t len, int64_t t)
