@@ -1,6 +1,9 @@
 /* images.c — `vessel images`, `image inspect`, `history`, `tag`, `rmi`,
  * `image prune`, `image check` and `system df`. */
 #include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include "../../basic/cleanup.h"
 #include "../../image/manifest.h"
 #include "../../image/reference.h"
+#include "../../engine/engine.h"
 #include "cli.h"
 #include "format.h"
 #include "../../basic/json-util.h"
@@ -682,6 +686,27 @@ cmd_image_check (vs_cli *cli, int argc, char **argv)
   return 0;
 }
 
+static int64_t du_total;
+
+static int
+du_add (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) path;
+  (void) flag;
+  (void) ftw;
+  du_total += (int64_t) st->st_blocks * 512;
+  return 0;
+}
+
+/* Bytes a folder tree uses on disk (0 when it is not there). */
+static int64_t
+du_bytes (const char *path)
+{
+  du_total = 0;
+  nftw (path, du_add, 32, FTW_PHYS);
+  return du_total;
+}
+
 int
 cmd_system_df (vs_cli *cli, int argc, char **argv)
 {
@@ -714,8 +739,38 @@ cmd_system_df (vs_cli *cli, int argc, char **argv)
   FILE *out = open_memstream (&text, &len);
   fprintf (out, "TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE\n");
   fprintf (out, "Images\t%zu\t%zu\t%s\t%s (%d%%)\n", n, active, total, rec, blobs + snaps ? (int) (reclaim * 100 / (blobs + snaps)) : 0);
-  fprintf (out, "Containers\t0\t0\t0B\t0B (0%%)\n");
-  fprintf (out, "Local Volumes\t0\t0\t0B\t0B (0%%)\n");
+  {
+    /* containers: their writable layers; volumes: their data */
+    vs_engine e;
+    vs_container *cs = NULL;
+    size_t nc = 0, running = 0;
+    char path[PATH_MAX], csize[32], vsize[32];
+    int64_t cbytes = 0, vbytes = 0, creclaim = 0;
+    if (vs_engine_open (&e, cli->root, cli->runroot, false, &err) == 0)
+      {
+        if (vs_container_list (&e, true, &cs, &nc, &err) == 0)
+          for (size_t i = 0; i < nc; i++)
+            {
+              int64_t b;
+              bool up = strcmp (cs[i].status, "running") == 0 || strcmp (cs[i].status, "paused") == 0;
+              snprintf (path, sizeof path, "%s/containers/%s/upper", cli->root, cs[i].id);
+              b = du_bytes (path);
+              cbytes += b;
+              running += up;
+              creclaim += up ? 0 : b;
+            }
+        vs_containers_free (cs, nc);
+        vs_engine_close (&e);
+      }
+    snprintf (path, sizeof path, "%s/volumes", cli->root);
+    vbytes = du_bytes (path);
+    cli_human_size (csize, sizeof csize, cbytes);
+    cli_human_size (vsize, sizeof vsize, vbytes);
+    cli_human_size (rec, sizeof rec, creclaim);
+    fprintf (out, "Containers\t%zu\t%zu\t%s\t%s (%d%%)\n", nc, running, csize, rec,
+             cbytes ? (int) (creclaim * 100 / cbytes) : 0);
+    fprintf (out, "Local Volumes\t-\t-\t%s\t-\n", vsize);
+  }
   fprintf (out, "Build Cache\t0\t0\t0B\t0B\n");
   fclose (out);
   vs_print_columns (text, stdout);
