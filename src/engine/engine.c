@@ -803,7 +803,7 @@ request_of (const vs_container *c)
 void
 vs_container_stdio_flags (const vs_container *c, bool *tty, bool *open_stdin)
 {
-  _cleanup_json_ json_t *rq = request_of (c);
+  _cleanup_json_ json_t *rq = c->request ? request_of (c) : NULL;
   *tty = json_is_true (json_object_get (rq, "Tty"));
   *open_stdin = json_is_true (json_object_get (rq, "OpenStdin"));
 }

@@ -6,6 +6,16 @@
  * in CTRDIR/state.json, restarts it by policy, and finally deletes the
  * runtime's state and runs the exit command.
  *
+ * Interactive containers (see attach.h for the protocol): with --terminal
+ * the runtime gets --console-socket CTRDIR/console.sock and hands us the
+ * pty master, which is then the container's output (logged as "stdout")
+ * and input; with --stdin (no terminal) the container's stdin is a pipe
+ * instead of /dev/null.  Either way we listen on CTRDIR/attach.sock:
+ * every attached client gets the output live and may send input and window
+ * sizes.  The foreground CLI does not race the container's first output or
+ * input: it is a client from the start, handed to us as --attach-fd before
+ * `create` runs (no waiting for a connection, nothing to buffer).
+ *
  * Memory: one per container, so everything is fixed-size and static; no
  * stdio streams, no heap in steady state. */
 #include <errno.h>
@@ -21,9 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +44,7 @@
 #include "../basic/cleanup.h"
 #include "../basic/error.h"
 #include "../basic/fs-util.h"
+#include "attach.h"
 #include "logfile.h"
 
 #define MAX_EXIT_ARGS 256
@@ -39,6 +53,10 @@
 /* A run this long resets the backoff (docker does the same). */
 #define BACKOFF_RESET_MS 10000
 #define DRAIN_MS 1000
+#define MAX_CLIENTS 16
+/* A client that takes no output for this long is dropped (the container
+ * must not stall on a stuck terminal). */
+#define CLIENT_SEND_TIMEOUT_S 5
 
 enum restart_policy { RESTART_NO, RESTART_ALWAYS, RESTART_UNLESS_STOPPED, RESTART_ON_FAILURE };
 
@@ -52,6 +70,8 @@ struct monitor
   long max_retries; /* on-failure:N; -1 unlimited */
   int sync_fd;
   bool daemon;
+  bool terminal, open_stdin; /* --terminal, --stdin */
+  int attach_arg_fd;         /* --attach-fd: the first client */
   const char *exit_argv[MAX_EXIT_ARGS + 1];
   size_t exit_argc;
 
@@ -60,6 +80,14 @@ struct monitor
 
   int dir_fd, sig_fd, null_fd;
   int out_r, out_w, err_r, err_w;
+  int master;                /* the pty master (--terminal) */
+  int in_r, in_w;            /* the stdin pipe (--stdin without --terminal) */
+  int listen_fd;             /* CTRDIR/attach.sock */
+  int console_fd;            /* CTRDIR/console.sock during create, then the runtime's connection */
+  bool console_accepted;
+  int clients[MAX_CLIENTS];
+  size_t pending_off, pending_len; /* input not yet taken by the container */
+  bool close_stdin_after;    /* 'c' came behind pending input */
   vs_logfile log;
   bool log_failed; /* reported once */
 
@@ -81,6 +109,8 @@ struct monitor
 
 static vs_logstream out_stream = { .name = "stdout" };
 static vs_logstream err_stream = { .name = "stderr" };
+static char client_msg[VS_ATTACH_IN_MAX];
+static char pending[VS_ATTACH_IN_MAX];
 
 /* ------------------------------------------------------------------------
  * Small helpers */
@@ -118,7 +148,8 @@ usage (void)
     "usage: vessel-monitor --runtime PATH --runtime-root DIR --bundle DIR --id ID --dir CTRDIR --log FILE\n"
     "                      [--log-max-size BYTES] [--log-max-file N]\n"
     "                      [--restart no|always|unless-stopped|on-failure[:N]]\n"
-    "                      [--sync-fd N] [--exit-command ARG]... [--stop-signal SIG] [--daemon]\n";
+    "                      [--sync-fd N] [--exit-command ARG]... [--stop-signal SIG] [--daemon]\n"
+    "                      [--terminal] [--stdin] [--attach-fd N]\n";
   if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
     return;
 }
@@ -232,6 +263,16 @@ parse_args (struct monitor *m, int argc, char **argv)
             return warn ("--sync-fd: `%s` is not an open file descriptor", v), -EINVAL;
           m->sync_fd = (int) n;
         }
+      else if (take ("attach-fd", argc, argv, &i, &v))
+        {
+          if (parse_u64 (v, &n, false) < 0 || n > INT_MAX || fcntl ((int) n, F_GETFD) < 0)
+            return warn ("--attach-fd: `%s` is not an open file descriptor", v), -EINVAL;
+          m->attach_arg_fd = (int) n;
+        }
+      else if (strcmp (argv[i], "--terminal") == 0)
+        m->terminal = true;
+      else if (strcmp (argv[i], "--stdin") == 0)
+        m->open_stdin = true;
       else if (take ("exit-command", argc, argv, &i, &v))
         {
           if (m->exit_argc == MAX_EXIT_ARGS)
@@ -277,10 +318,10 @@ reset_signals (void)
 }
 
 /* Run RUNTIME --root R --log CTRDIR/runtime.log --log-format json ARGS...
- * with stdin /dev/null and the given fds as stdout/stderr (-1: /dev/null for
- * stdout, the monitor's own stderr for stderr). */
+ * with the given fds as stdio (-1: /dev/null for stdin and stdout, the
+ * monitor's own stderr for stderr). */
 static pid_t
-spawn_runtime (struct monitor *m, int fd1, int fd2, const char *const *args, vs_error *err)
+spawn_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *args, vs_error *err)
 {
   const char *argv[16];
   size_t n = 0;
@@ -303,9 +344,11 @@ spawn_runtime (struct monitor *m, int fd1, int fd2, const char *const *args, vs_
   if (pid == 0)
     {
       reset_signals ();
+      if (fd0 < 0)
+        fd0 = m->null_fd;
       if (fd1 < 0)
         fd1 = m->null_fd;
-      if (dup2 (m->null_fd, 0) < 0 || dup2 (fd1, 1) < 0 || (fd2 >= 0 && dup2 (fd2, 2) < 0))
+      if (dup2 (fd0, 0) < 0 || dup2 (fd1, 1) < 0 || (fd2 >= 0 && dup2 (fd2, 2) < 0))
         _exit (125);
       execv (m->runtime, (char *const *) argv);
       {
@@ -359,6 +402,241 @@ reap (struct monitor *m)
 }
 
 /* ------------------------------------------------------------------------
+ * Attach clients */
+
+/* CTRDIR/name as a unix socket path for process pid (0: ourselves): the
+ * path itself, or through /proc/PID/fd/DIRFD when it is too long. */
+static void
+sock_path (struct monitor *m, const char *name, pid_t pid, char *buf, size_t len)
+{
+  if (strlen (m->dir) + 1 + strlen (name) < len)
+    snprintf (buf, len, "%s/%s", m->dir, name);
+  else if (pid == 0)
+    snprintf (buf, len, "/proc/self/fd/%d/%s", m->dir_fd, name);
+  else
+    snprintf (buf, len, "/proc/%d/fd/%d/%s", (int) pid, m->dir_fd, name);
+}
+
+/* Listen on CTRDIR/name (mode 0600), non-blocking. */
+static int
+listen_at (struct monitor *m, const char *name, int type, vs_error *err)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  mode_t old;
+  int r;
+
+  if (fd < 0)
+    return vs_fail (err, errno, "socket for `%s/%s`", m->dir, name);
+  sock_path (m, name, 0, sa.sun_path, sizeof sa.sun_path);
+  unlinkat (m->dir_fd, name, 0);
+  old = umask (0177);
+  r = bind (fd, (struct sockaddr *) &sa, sizeof sa);
+  umask (old);
+  if (r < 0 || listen (fd, 8) < 0)
+    {
+      r = vs_fail (err, errno, "listen on `%s/%s`", m->dir, name);
+      close (fd);
+      return r;
+    }
+  return fd;
+}
+
+static void
+drop_client (struct monitor *m, int i)
+{
+  close (m->clients[i]);
+  m->clients[i] = -1;
+}
+
+static void
+add_client (struct monitor *m, int fd)
+{
+  struct timeval tv = { .tv_sec = CLIENT_SEND_TIMEOUT_S };
+
+  setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (m->clients[i] < 0)
+      {
+        m->clients[i] = fd;
+        return;
+      }
+  close (fd); /* full */
+}
+
+/* Output of the container to every client (type 'o' or 'e'). */
+static void
+broadcast (struct monitor *m, char type, const char *data, size_t len)
+{
+  struct iovec iov[2] = { { .iov_base = &type, .iov_len = 1 }, { .iov_base = (void *) data, .iov_len = len } };
+  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    {
+      ssize_t n;
+      if (m->clients[i] < 0)
+        continue;
+      do
+        n = sendmsg (m->clients[i], &msg, MSG_NOSIGNAL);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        drop_client (m, i); /* gone, or stuck for CLIENT_SEND_TIMEOUT_S */
+    }
+}
+
+/* Where input goes: the pty master or the stdin pipe (-1: nowhere). */
+static int
+input_fd (struct monitor *m)
+{
+  return m->terminal ? m->master : m->in_w;
+}
+
+static void
+close_stdin (struct monitor *m)
+{
+  if (m->pending_len > m->pending_off)
+    {
+      m->close_stdin_after = true;
+      return;
+    }
+  if (m->in_w >= 0)
+    close (m->in_w);
+  m->in_w = -1;
+}
+
+/* Write pending input as far as the container takes it. */
+static void
+flush_input (struct monitor *m)
+{
+  int fd = input_fd (m);
+
+  while (m->pending_off < m->pending_len)
+    {
+      ssize_t n;
+      if (fd < 0)
+        break;
+      n = write (fd, pending + m->pending_off, m->pending_len - m->pending_off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        return;
+      if (n <= 0)
+        break; /* the container cannot take it: dropped */
+      m->pending_off += (size_t) n;
+    }
+  m->pending_off = m->pending_len = 0;
+  if (m->close_stdin_after)
+    {
+      m->close_stdin_after = false;
+      close_stdin (m);
+    }
+}
+
+/* One message from client i.  While input is pending, clients are not
+ * read: the order of their messages holds and the container's pace rules. */
+static void
+client_message (struct monitor *m, int i)
+{
+  ssize_t n = recv (m->clients[i], client_msg, sizeof client_msg, MSG_DONTWAIT);
+
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return;
+  if (n <= 0)
+    {
+      drop_client (m, i);
+      return;
+    }
+  switch (client_msg[0])
+    {
+    case VS_ATTACH_STDIN:
+      if (m->open_stdin && n > 1)
+        {
+          memcpy (pending, client_msg + 1, (size_t) n - 1);
+          m->pending_off = 0;
+          m->pending_len = (size_t) n - 1;
+          flush_input (m);
+        }
+      break;
+    case VS_ATTACH_CLOSE_STDIN:
+      if (!m->terminal)
+        close_stdin (m);
+      break;
+    case VS_ATTACH_RESIZE:
+      if (m->master >= 0 && (size_t) n >= 1 + sizeof (struct vs_attach_resize))
+        {
+          struct vs_attach_resize rs;
+          memcpy (&rs, client_msg + 1, sizeof rs);
+          struct winsize ws = { .ws_row = rs.rows, .ws_col = rs.cols };
+          if (ioctl (m->master, TIOCSWINSZ, &ws) < 0)
+            warn ("resize the terminal of `%s`: %s", m->id, strerror (errno));
+        }
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+accept_client (struct monitor *m)
+{
+  int fd = accept4 (m->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+  if (fd >= 0)
+    add_client (m, fd);
+}
+
+/* Receive one fd from sock (SCM_RIGHTS); -1 when none came. */
+static int
+recv_one_fd (int sock)
+{
+  char data[64];
+  struct iovec iov = { .iov_base = data, .iov_len = sizeof data };
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  int fd = -1;
+
+  if (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT) < 0)
+    return -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c; c = CMSG_NXTHDR (&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len >= CMSG_LEN (sizeof (int)))
+      memcpy (&fd, CMSG_DATA (c), sizeof fd);
+  return fd;
+}
+
+/* The runtime connects to the console socket during create and sends the
+ * pty master over it. */
+static void
+console_event (struct monitor *m)
+{
+  if (!m->console_accepted)
+    {
+      int fd = accept4 (m->console_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      if (fd < 0)
+        return;
+      close (m->console_fd);
+      unlinkat (m->dir_fd, "console.sock", 0);
+      m->console_fd = fd;
+      m->console_accepted = true;
+      return;
+    }
+  int master = recv_one_fd (m->console_fd);
+  if (master < 0 && errno == EAGAIN)
+    return;
+  close (m->console_fd);
+  m->console_fd = -1;
+  if (master >= 0)
+    {
+      if (m->master >= 0)
+        close (m->master);
+      fcntl (master, F_SETFL, O_NONBLOCK);
+      m->master = master;
+    }
+}
+
+/* ------------------------------------------------------------------------
  * Event loop */
 
 static void
@@ -369,10 +647,11 @@ log_error_once (struct monitor *m, const vs_error *err)
   m->log_failed = true;
 }
 
-/* Read what is there on one pipe; at EOF close it and flush the partial
- * line.  *fd becomes -1 at EOF. */
+/* Read what is there on one pipe (or the pty master) into the log and to
+ * the clients; at EOF close it and flush the partial line.  *fd becomes -1
+ * at EOF (EIO on a pty master: every slave is closed). */
 static void
-pump_pipe (struct monitor *m, int *fd, vs_logstream *s)
+pump (struct monitor *m, int *fd, vs_logstream *s, char type)
 {
   vs_error err = { 0 };
 
@@ -397,6 +676,7 @@ pump_pipe (struct monitor *m, int *fd, vs_logstream *s)
             log_error_once (m, &err);
           return;
         }
+      broadcast (m, type, dst, (size_t) n);
       if (vs_logstream_commit (s, &m->log, (size_t) n, &err) < 0)
         log_error_once (m, &err);
     }
@@ -426,32 +706,60 @@ handle_signals (struct monitor *m)
 static void
 loop_once (struct monitor *m, int timeout_ms)
 {
-  struct pollfd p[3] = {
-    { .fd = m->sig_fd, .events = POLLIN },
-    { .fd = m->out_r, .events = POLLIN },
-    { .fd = m->err_r, .events = POLLIN },
+  enum { P_SIG, P_OUT, P_ERR, P_MASTER, P_IN, P_LISTEN, P_CONSOLE, P_CLIENT0 };
+  bool waiting = m->pending_off < m->pending_len;
+  struct pollfd p[P_CLIENT0 + MAX_CLIENTS] = {
+    [P_SIG] = { .fd = m->sig_fd, .events = POLLIN },
+    [P_OUT] = { .fd = m->out_r, .events = POLLIN },
+    [P_ERR] = { .fd = m->err_r, .events = POLLIN },
+    [P_MASTER] = { .fd = m->master, .events = POLLIN | (waiting && m->terminal ? POLLOUT : 0) },
+    [P_IN] = { .fd = waiting && !m->terminal ? m->in_w : -1, .events = POLLOUT },
+    [P_LISTEN] = { .fd = m->listen_fd, .events = POLLIN },
+    [P_CONSOLE] = { .fd = m->console_fd, .events = POLLIN },
   };
-  int r = poll (p, 3, timeout_ms);
+  nfds_t n = P_CLIENT0;
+  int r;
 
+  /* the common case (no terminal, no stdin): the three fds as ever */
+  if (m->listen_fd >= 0 || m->master >= 0 || m->console_fd >= 0 || m->attach_arg_fd >= 0)
+    for (int i = 0; i < MAX_CLIENTS; i++)
+      p[n++] = (struct pollfd) { .fd = waiting ? -1 : m->clients[i], .events = POLLIN };
+  else
+    n = P_MASTER;
+  r = poll (p, n, timeout_ms);
   if (r < 0)
     {
       if (errno != EINTR)
         warn ("poll: %s", strerror (errno));
       return;
     }
-  if (p[1].revents)
-    pump_pipe (m, &m->out_r, &out_stream);
-  if (p[2].revents)
-    pump_pipe (m, &m->err_r, &err_stream);
-  if (p[0].revents)
+  if (p[P_OUT].revents)
+    pump (m, &m->out_r, &out_stream, VS_ATTACH_STDOUT);
+  if (p[P_ERR].revents)
+    pump (m, &m->err_r, &err_stream, VS_ATTACH_STDERR);
+  if (n == P_MASTER)
+    goto signals;
+  if (p[P_MASTER].revents & (POLLIN | POLLHUP | POLLERR))
+    pump (m, &m->master, &out_stream, VS_ATTACH_STDOUT);
+  if ((p[P_MASTER].revents & POLLOUT) || p[P_IN].revents)
+    flush_input (m);
+  if (p[P_CONSOLE].revents)
+    console_event (m);
+  if (p[P_LISTEN].revents)
+    accept_client (m);
+  for (int i = 0; i < MAX_CLIENTS && m->pending_off == m->pending_len; i++)
+    if (p[P_CLIENT0 + i].revents && m->clients[i] == p[P_CLIENT0 + i].fd)
+      client_message (m, i);
+signals:
+  if (p[P_SIG].revents)
     handle_signals (m);
 }
 
 /* Run a runtime command to its end while the logs keep flowing. */
 static int
-run_runtime (struct monitor *m, int fd1, int fd2, const char *const *args, vs_error *err)
+run_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *args, vs_error *err)
 {
-  pid_t pid = spawn_runtime (m, fd1, fd2, args, err);
+  pid_t pid = spawn_runtime (m, fd0, fd1, fd2, args, err);
 
   if (pid < 0)
     return pid;
@@ -473,7 +781,7 @@ request_stop (struct monitor *m)
     {
       m->stop_sent = true;
       const char *args[] = { "kill", m->id, m->stop_signal, NULL };
-      if (spawn_runtime (m, -1, -1, args, &err) < 0)
+      if (spawn_runtime (m, -1, -1, -1, args, &err) < 0)
         warn ("%s", err.msg);
       /* reaped (and ignored) by reap() */
     }
@@ -675,7 +983,8 @@ runtime_log_size (struct monitor *m)
 static int
 start_container (struct monitor *m, char *msg, size_t msgsz)
 {
-  const char *create[] = { "create", "--bundle", m->bundle, "--pid-file", m->init_pid_path, m->id, NULL };
+  char console[sizeof ((struct sockaddr_un *) 0)->sun_path];
+  const char *create[] = { "create", "--bundle", m->bundle, "--pid-file", m->init_pid_path, m->id, NULL, NULL, NULL };
   const char *start[] = { "start", m->id, NULL };
   vs_error err = { 0 };
   off_t log_off = runtime_log_size (m);
@@ -686,8 +995,42 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
   m->stop_sent = false;
   unlinkat (m->dir_fd, "init.pid", 0);
 
-  /* The runtime hands its stdio to the container: our pipes. */
-  status = run_runtime (m, m->out_w, m->err_w, create, &err);
+  if (m->terminal)
+    {
+      /* the runtime connects to CTRDIR/console.sock and sends the master */
+      if (m->master >= 0)
+        close (m->master);
+      m->master = -1;
+      m->console_accepted = false;
+      m->console_fd = listen_at (m, "console.sock", SOCK_STREAM, &err);
+      if (m->console_fd < 0)
+        {
+          status = -1;
+          goto failed;
+        }
+      sock_path (m, "console.sock", getpid (), console, sizeof console);
+      create[5] = "--console-socket";
+      create[6] = console;
+      create[7] = m->id;
+      /* the container's stdio is the pty; the runtime's own: /dev/null */
+      status = run_runtime (m, -1, -1, -1, create, &err);
+      /* it sent the master before it exited: take it now */
+      for (int i = 0; i < 2 && m->console_fd >= 0; i++)
+        console_event (m);
+      if (m->console_fd >= 0)
+        close (m->console_fd);
+      m->console_fd = -1;
+      unlinkat (m->dir_fd, "console.sock", 0);
+      if (status == 0 && m->master < 0)
+        {
+          status = -1;
+          vs_fail (&err, 0, "the runtime handed over no terminal for `%s`", m->id);
+          goto failed;
+        }
+    }
+  else
+    /* The runtime hands its stdio to the container: our pipes. */
+    status = run_runtime (m, m->open_stdin ? m->in_r : -1, m->out_w, m->err_w, create, &err);
   if (status != 0)
     goto failed;
   if (read_init_pid (m, &err) < 0)
@@ -697,7 +1040,7 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
     }
   vs_log_format_time (m->started_at, NULL);
   clock_gettime (CLOCK_MONOTONIC, &m->started_mono);
-  status = run_runtime (m, -1, -1, start, &err);
+  status = run_runtime (m, -1, -1, -1, start, &err);
   if (status != 0)
     goto failed;
   return 0;
@@ -717,7 +1060,7 @@ delete_container (struct monitor *m)
 {
   const char *args[] = { "delete", "--force", m->id, NULL };
   vs_error err = { 0 };
-  int status = run_runtime (m, -1, -1, args, &err);
+  int status = run_runtime (m, -1, -1, -1, args, &err);
 
   if (status < 0)
     warn ("%s", err.msg);
@@ -749,7 +1092,8 @@ drain (struct monitor *m)
   if (m->err_w >= 0)
     close (m->err_w);
   m->out_w = m->err_w = -1;
-  while (m->out_r >= 0 || m->err_r >= 0)
+  m->pending_off = m->pending_len = 0;
+  while (m->out_r >= 0 || m->err_r >= 0 || m->master >= 0)
     {
       int64_t left = deadline - mono_ms ();
       if (left <= 0)
@@ -851,6 +1195,22 @@ setup (struct monitor *m, vs_error *err)
   m->err_w = p[1];
   fcntl (m->out_r, F_SETFL, O_NONBLOCK);
   fcntl (m->err_r, F_SETFL, O_NONBLOCK);
+  if (m->open_stdin && !m->terminal)
+    {
+      if (pipe2 (p, O_CLOEXEC) < 0)
+        return vs_fail (err, errno, "create stdin pipe");
+      m->in_r = p[0];
+      m->in_w = p[1];
+      fcntl (m->in_w, F_SETFL, O_NONBLOCK);
+    }
+  if (m->terminal || m->open_stdin)
+    {
+      m->listen_fd = listen_at (m, VS_ATTACH_SOCK, SOCK_SEQPACKET, err);
+      if (m->listen_fd < 0)
+        return m->listen_fd;
+    }
+  if (m->attach_arg_fd >= 0)
+    add_client (m, m->attach_arg_fd);
   return vs_logfile_open (&m->log, m->log_path, m->log_max_size, m->log_max_file, err);
 }
 
@@ -896,12 +1256,15 @@ main (int argc, char **argv)
     .stop_signal = "TERM", .log_max_file = 1, .policy = RESTART_NO, .max_retries = -1,
     .sync_fd = -1, .dir_fd = -1, .sig_fd = -1, .null_fd = -1,
     .out_r = -1, .out_w = -1, .err_r = -1, .err_w = -1, .log = { .fd = -1 },
+    .attach_arg_fd = -1, .master = -1, .in_r = -1, .in_w = -1, .listen_fd = -1, .console_fd = -1,
   };
   vs_error err = { 0 };
   char msg[sizeof err.msg];
   int backoff_ms = BACKOFF_START_MS;
   bool first = true;
 
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    m.clients[i] = -1;
   if (parse_args (&m, argc, argv) < 0)
     return 125;
   if (setup (&m, &err) < 0)
@@ -928,6 +1291,8 @@ main (int argc, char **argv)
               drain (&m);
               write_state (&m, "exited", exit_code, msg);
               delete_container (&m);
+              if (m.listen_fd >= 0)
+                unlinkat (m.dir_fd, VS_ATTACH_SOCK, 0);
               return 1;
             }
           warn ("restart of `%s` failed: %s", m.id, msg);
@@ -971,5 +1336,10 @@ main (int argc, char **argv)
     }
   /* Orphans the delete killed: do not leave zombies to the exit command. */
   reap (&m);
+  if (m.listen_fd >= 0)
+    {
+      close (m.listen_fd);
+      unlinkat (m.dir_fd, VS_ATTACH_SOCK, 0);
+    }
   return run_exit_command (&m);
 }

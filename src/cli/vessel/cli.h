@@ -88,3 +88,25 @@ int cmd_volume_ls (vs_cli *cli, int argc, char **argv);
 int cmd_volume_inspect (vs_cli *cli, int argc, char **argv);
 int cmd_volume_rm (vs_cli *cli, int argc, char **argv);
 int cmd_volume_prune (vs_cli *cli, int argc, char **argv);
+/* attach.c: a terminal relayed to a container (run -i/-t, start -a,
+ * attach, exec -it) */
+#define CLI_DETACH_KEYS_MAX 16
+typedef struct cli_attach_opts
+{
+  bool tty;          /* the container has a terminal: raw mode, resizes */
+  bool send_stdin;   /* relay our stdin */
+  bool close_stdin;  /* at its EOF close the container's stdin (run -i) */
+  bool raw_peer;     /* the peer is a pty master (exec -it), not an attach socket */
+  int pidfd;         /* -1, or: done once it is readable (exec's runtime) */
+  char detach_keys[CLI_DETACH_KEYS_MAX];
+  size_t n_detach_keys;
+} cli_attach_opts;
+/* Relay until the peer's end (0) or the detach keys (1); -errno. */
+int cli_attach_relay (int peer, const cli_attach_opts *o);
+/* Connect to CTRDIR/attach.sock: fd or -errno. */
+int cli_attach_connect (const char *ctrdir);
+/* docker's --detach-keys "ctrl-p,ctrl-q": 0 or -EINVAL. */
+int cli_parse_detach_keys (const char *spec, char keys[CLI_DETACH_KEYS_MAX], size_t *n);
+/* Our terminal's size (stdin's, else stdout's): false when unknown. */
+bool cli_terminal_size (unsigned short *rows, unsigned short *cols);
+int cmd_attach (vs_cli *cli, int argc, char **argv);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -195,7 +197,7 @@ enum
 {
   O_RM = 1000, O_NAME, O_ENVFILE, O_MOUNT, O_TMPFS, O_READONLY, O_ENTRYPOINT, O_INIT, O_RESTART, O_MEMSWAP,
   O_CPUS, O_PIDS, O_ULIMIT, O_CAPADD, O_CAPDROP, O_PRIV, O_SECOPT, O_DEVICE, O_SHM, O_STOPSIG, O_STOPTIME,
-  O_LOGOPT, O_NET, O_PULL, O_PLATFORM, O_TLS, O_LOGDRIVER,
+  O_LOGOPT, O_NET, O_PULL, O_PLATFORM, O_TLS, O_LOGDRIVER, O_DETACHKEYS,
 };
 
 static const struct option run_opts[] = {
@@ -218,7 +220,8 @@ static const struct option run_opts[] = {
   { "log-opt", required_argument, NULL, O_LOGOPT }, { "log-driver", required_argument, NULL, O_LOGDRIVER },
   { "network", required_argument, NULL, O_NET }, { "net", required_argument, NULL, O_NET },
   { "pull", required_argument, NULL, O_PULL }, { "platform", required_argument, NULL, O_PLATFORM },
-  { "tls-verify", optional_argument, NULL, O_TLS }, { NULL, 0, NULL, 0 },
+  { "tls-verify", optional_argument, NULL, O_TLS }, { "detach-keys", required_argument, NULL, O_DETACHKEYS },
+  { NULL, 0, NULL, 0 },
 };
 
 typedef struct run_flags
@@ -227,6 +230,7 @@ typedef struct run_flags
   const char *pull;        /* missing, always, never */
   const char *platform;
   int tls_verify;
+  const char *detach_keys; /* NULL: ctrl-p,ctrl-q */
 } run_flags;
 
 static int
@@ -396,13 +400,24 @@ parse_run (const char *cmd, int argc, char **argv, vs_run_req *req, run_flags *f
         if ((f->tls_verify = cli_parse_bool (optarg)) < 0)
           r = cli_usage (cmd, "--tls-verify `%s`: expected true or false", optarg);
         break;
+      case O_DETACHKEYS:
+        {
+          char keys[CLI_DETACH_KEYS_MAX];
+          size_t nk;
+          if (cli_parse_detach_keys (optarg, keys, &nk) < 0)
+            r = cli_usage (cmd, "--detach-keys `%s`: expected keys like ctrl-p,ctrl-q", optarg);
+          f->detach_keys = optarg;
+          break;
+        }
       default:
         r = cli_usage (cmd, "unknown flag `%s` (see vessel %s --help)", argv[optind - 1], cmd);
       }
   if (r != 0)
     return r;
+  req->tty = f->tty;
+  req->open_stdin = f->interactive;
   if (f->tty)
-    return cli_usage (cmd, "-t: terminals are not supported yet");
+    cli_terminal_size (&req->console_height, &req->console_width);
   if (f->detach && req->auto_remove && req->restart && strcmp (req->restart, "no") != 0)
     return cli_usage (cmd, "--restart and --rm cannot be used together");
   if (optind >= argc)
@@ -779,18 +794,16 @@ cmd_logs (vs_cli *cli, int argc, char **argv)
 
 /* ---- run / start ---- */
 
-/* Follow a started container's output until its monitor is done; its exit code. */
+/* The monitor of an attached container is done: its exit code, and the
+ * cleanup it left to us. */
 static int
-attach_until_exit (vs_cli *cli, const char *id)
+collect_exit (vs_cli *cli, const char *id)
 {
-  log_opts o = { .follow = true, .tail = -1 };
   vs_error err = { 0 };
   vs_engine e;
   vs_container c;
   int code = 0;
 
-  if (show_logs (cli, id, &o, &err) < 0)
-    return cli_error (&err);
   if (engine_open (cli, &e, &err) < 0)
     return cli_error (&err);
   if (vs_container_get (&e, id, &c, &err) == 0)
@@ -805,6 +818,214 @@ attach_until_exit (vs_cli *cli, const char *id)
     }
   else if (vs_container_removed_exit (&e, id, &code) < 0)
     code = 125;
+  vs_engine_close (&e);
+  return code;
+}
+
+/* Follow a started container's output until its monitor is done; its exit code. */
+static int
+attach_until_exit (vs_cli *cli, const char *id)
+{
+  log_opts o = { .follow = true, .tail = -1 };
+  vs_error err = { 0 };
+
+  if (show_logs (cli, id, &o, &err) < 0)
+    return cli_error (&err);
+  return collect_exit (cli, id);
+}
+
+/* Until the container's monitor (and its exit command) is gone. */
+static void
+wait_monitor_gone (vs_cli *cli, const char *id)
+{
+  vs_error err = { 0 };
+  vs_engine e;
+  int pid, pidfd;
+
+  if (engine_open (cli, &e, &err) < 0)
+    return;
+  pid = vs_container_monitor_pid (&e, id);
+  vs_engine_close (&e);
+  if (pid <= 0)
+    return;
+  pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pidfd >= 0)
+    {
+      struct pollfd p = { .fd = pidfd, .events = POLLIN };
+      while (poll (&p, 1, -1) < 0 && errno == EINTR)
+        ;
+      close (pidfd);
+      return;
+    }
+  while (kill (pid, 0) == 0)
+    usleep (10000);
+}
+
+/* Detached from a container we ran in the foreground: it runs on, and the
+ * monitor's exit command cleans up after it. */
+static int
+detach_owner (vs_cli *cli, const char *id)
+{
+  vs_error err = { 0 };
+  vs_engine e;
+
+  if (engine_open (cli, &e, &err) < 0)
+    return cli_error (&err);
+  vs_container_unmark_attached (&e, id);
+  /* it ended while we were still marked: the cleanup is ours */
+  if (!vs_container_monitor_alive (&e, id) && vs_container_cleanup (&e, id, &err) < 0)
+    fprintf (stderr, "Error: %s\n", err.msg);
+  vs_engine_close (&e);
+  return 0;
+}
+
+static int
+detach_keys_of (const char *spec, cli_attach_opts *ao)
+{
+  if (cli_parse_detach_keys (spec ? spec : "ctrl-p,ctrl-q", ao->detach_keys, &ao->n_detach_keys) < 0)
+    return cli_usage ("attach", "--detach-keys `%s`: expected keys like ctrl-p,ctrl-q", spec);
+  return 0;
+}
+
+/* run -i/-t, start -a on a container with a terminal or an open stdin:
+ * start it with one end of a socketpair as the monitor's first attach
+ * client (so not a byte is missed), relay, and return its exit code (0
+ * when detached by the keys).  The container marked "attached": we clean
+ * up after it, as attach_until_exit. */
+static int
+start_attached (vs_cli *cli, const char *id, bool tty, bool interactive, const char *detach_keys, bool is_run)
+{
+  cli_attach_opts ao = { .tty = tty, .send_stdin = interactive, .close_stdin = interactive, .pidfd = -1 };
+  vs_error err = { 0 };
+  vs_engine e;
+  int sv[2], code = EXIT_ENGINE, r;
+
+  if ((r = detach_keys_of (detach_keys, &ao)) != 0)
+    return r;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      vs_fail (&err, errno, "start container %s: attach socket", id);
+      return cli_error (&err);
+    }
+  r = engine_open (cli, &e, &err);
+  if (r == 0)
+    {
+      r = vs_container_mark_attached (&e, id, &err);
+      if (r == 0)
+        r = vs_container_start_attached (&e, id, sv[1], &code, &err);
+      if (r < 0 && is_run && code != 125)
+        {
+          vs_error ignore;
+          vs_container_cleanup (&e, id, &ignore);
+        }
+      else if (r < 0)
+        vs_container_unmark_attached (&e, id);
+      vs_engine_close (&e);
+    }
+  close (sv[1]);
+  if (r < 0)
+    {
+      close (sv[0]);
+      fprintf (stderr, "Error: %s\n", err.msg);
+      return code ? code : EXIT_ENGINE;
+    }
+  r = cli_attach_relay (sv[0], &ao);
+  close (sv[0]);
+  if (r == 1)
+    return detach_owner (cli, id);
+  wait_monitor_gone (cli, id);
+  return collect_exit (cli, id);
+}
+
+int
+cmd_attach (vs_cli *cli, int argc, char **argv)
+{
+  enum { A_DETACHKEYS = 1000, A_NOSTDIN, A_SIGPROXY };
+  static const struct option opts[] = {
+    { "detach-keys", required_argument, NULL, A_DETACHKEYS },
+    { "no-stdin", no_argument, NULL, A_NOSTDIN },
+    { "sig-proxy", optional_argument, NULL, A_SIGPROXY },
+    { NULL, 0, NULL, 0 },
+  };
+  cli_attach_opts ao = { .pidfd = -1 };
+  const char *keys = NULL;
+  bool no_stdin = false, tty = false, open_stdin = false;
+  _cleanup_free_ char *dir = NULL;
+  vs_error err = { 0 };
+  vs_engine e;
+  vs_container c;
+  char id[65];
+  int opt, r, fd;
+
+  opterr = 0;
+  while ((opt = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
+    switch (opt)
+      {
+      case A_DETACHKEYS: keys = optarg; break;
+      case A_NOSTDIN: no_stdin = true; break;
+      case A_SIGPROXY: break;
+      case 'h':
+        printf ("usage: vessel attach [--detach-keys KEYS] [--no-stdin] CONTAINER\n\n"
+                "Attach our terminal to a running container's input and output\n"
+                "(detach with ctrl-p ctrl-q).\n");
+        return 0;
+      default: return cli_usage ("attach", "unknown flag `%s`", argv[optind - 1]);
+      }
+  if (argc - optind != 1)
+    return cli_usage ("attach", "expected exactly one CONTAINER");
+  if ((r = detach_keys_of (keys, &ao)) != 0)
+    return r;
+  if (engine_open (cli, &e, &err) < 0)
+    return cli_error (&err);
+  if (vs_container_get (&e, argv[optind], &c, &err) < 0)
+    {
+      vs_engine_close (&e);
+      return cli_error (&err);
+    }
+  snprintf (id, sizeof id, "%s", c.id);
+  vs_container_stdio_flags (&c, &tty, &open_stdin);
+  r = strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0 || strcmp (c.status, "paused") == 0;
+  vs_container_free (&c);
+  dir = vs_container_path (&e, id, NULL);
+  vs_engine_close (&e);
+  if (!r)
+    {
+      fprintf (stderr, "Error: You cannot attach to a stopped container, start it first\n");
+      return EXIT_ENGINE;
+    }
+  if (!tty && !open_stdin)
+    {
+      /* no attach socket: its output from now on, from the log */
+      log_opts o = { .follow = true, .tail = 0 };
+      if (show_logs (cli, id, &o, &err) < 0)
+        return cli_error (&err);
+    }
+  else
+    {
+      fd = dir ? cli_attach_connect (dir) : -ENOMEM;
+      if (fd < 0)
+        {
+          vs_fail (&err, -fd, "attach to container %s: connect to its monitor", argv[optind]);
+          return cli_error (&err);
+        }
+      ao.tty = tty;
+      ao.send_stdin = open_stdin && !no_stdin;
+      r = cli_attach_relay (fd, &ao);
+      close (fd);
+      if (r == 1)
+        return 0;
+      wait_monitor_gone (cli, id);
+    }
+  if (engine_open (cli, &e, &err) < 0)
+    return cli_error (&err);
+  int code = 0;
+  if (vs_container_get (&e, id, &c, &err) == 0)
+    {
+      code = c.exit_code;
+      vs_container_free (&c);
+    }
+  else if (vs_container_removed_exit (&e, id, &code) < 0)
+    code = 0;
   vs_engine_close (&e);
   return code;
 }
@@ -824,10 +1045,18 @@ cmd_run (vs_cli *cli, int argc, char **argv)
       vs_run_req_free (&req);
       return r;
     }
+  if (f.tty && f.interactive && !f.detach && !isatty (STDIN_FILENO))
+    {
+      vs_run_req_free (&req);
+      fprintf (stderr, "the input device is not a TTY\n");
+      return 1;
+    }
   r = create_from_flags (cli, &req, &f, id, &err);
   vs_run_req_free (&req);
   if (r < 0)
     return cli_error (&err);
+  if (!f.detach && (f.interactive || f.tty))
+    return start_attached (cli, id, f.tty, f.interactive, f.detach_keys, true);
   r = engine_open (cli, &e, &err);
   if (r == 0 && !f.detach)
     r = vs_container_mark_attached (&e, id, &err);
@@ -861,9 +1090,11 @@ cmd_start (vs_cli *cli, int argc, char **argv)
   static const struct option opts[] = {
     { "attach", no_argument, NULL, 'a' },
     { "interactive", no_argument, NULL, 'i' },
+    { "detach-keys", required_argument, NULL, 'K' },
     { NULL, 0, NULL, 0 },
   };
-  bool attach = false;
+  bool attach = false, interactive = false;
+  const char *keys = NULL;
   vs_error err = { 0 };
   int opt, rc = 0;
 
@@ -872,7 +1103,8 @@ cmd_start (vs_cli *cli, int argc, char **argv)
     switch (opt)
       {
       case 'a': attach = true; break;
-      case 'i': break;
+      case 'i': interactive = true; break;
+      case 'K': keys = optarg; break;
       default: return cli_usage ("start", "unknown flag `%s`", argv[optind - 1]);
       }
   if (argc - optind < 1)
@@ -883,10 +1115,27 @@ cmd_start (vs_cli *cli, int argc, char **argv)
       vs_container c;
       int code = 0, r = engine_open (cli, &e, &err);
       char id[65] = "";
+      bool tty = false, open_stdin = false;
       if (r == 0 && (r = vs_container_get (&e, argv[i], &c, &err)) == 0)
         {
           snprintf (id, sizeof id, "%s", c.id);
+          bool running = strcmp (c.status, "running") == 0;
+          vs_container_stdio_flags (&c, &tty, &open_stdin);
           vs_container_free (&c);
+          if (attach && running && (tty || open_stdin))
+            {
+              /* docker: start -a on a running container attaches */
+              char *av[] = { (char *) "attach", id, NULL };
+              vs_engine_close (&e);
+              optind = 0;
+              return cmd_attach (cli, 2, av);
+            }
+          if (attach && (tty || (interactive && open_stdin)))
+            {
+              /* the container's terminal or stdin: through its monitor */
+              vs_engine_close (&e);
+              return start_attached (cli, id, tty, interactive && open_stdin, keys, false);
+            }
           if (attach)
             r = vs_container_mark_attached (&e, id, &err);
           if (r == 0)

@@ -1,16 +1,26 @@
 /* ops.c — `vessel exec`, `top`, `pause`, `unpause` and `stats`. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../../basic/cleanup.h"
+#include "../../basic/fs-util.h"
+#include "../../basic/unix-fd.h"
 #include "../../engine/engine.h"
 #include "../../engine/ops.h"
 #include "cli.h"
@@ -70,6 +80,364 @@ env_file (const char *path, char ***env, size_t *n)
   return 0;
 }
 
+/* -u NAME|UID[:GROUP|GID] from the container's /etc/passwd and /etc/group
+ * (its rootfs is mounted while it runs). */
+static int
+exec_user (const char *rootfs, const char *spec, json_t **ret, vs_error *err)
+{
+  _cleanup_free_ char *copy = strdup (spec);
+  char *grp, path[PATH_MAX], line[1024];
+  long uid = -1, gid = -1;
+  FILE *f;
+
+  if (copy == NULL)
+    return vs_fail (err, ENOMEM, "exec --user");
+  grp = strchr (copy, ':');
+  if (grp)
+    *grp++ = '\0';
+  snprintf (path, sizeof path, "%s/etc/passwd", rootfs);
+  f = fopen (path, "re");
+  while (f && fgets (line, sizeof line, f))
+    {
+      char *fields[4], *save = NULL;
+      size_t n = 0;
+      for (char *t = strtok_r (line, ":", &save); t && n < 4; t = strtok_r (NULL, ":", &save))
+        fields[n++] = t;
+      if (n == 4 && (strcmp (fields[0], copy) == 0 || strcmp (fields[2], copy) == 0))
+        {
+          uid = atol (fields[2]);
+          gid = atol (fields[3]);
+          break;
+        }
+    }
+  if (f)
+    fclose (f);
+  if (uid < 0)
+    {
+      char *end;
+      uid = strtol (copy, &end, 10);
+      if (*copy == '\0' || *end || uid < 0)
+        return vs_fail (err, 0, "unable to find user %s: no matching entries in passwd file", copy);
+      gid = 0;
+    }
+  if (grp)
+    {
+      char *end;
+      gid = strtol (grp, &end, 10);
+      if (*grp == '\0' || *end || gid < 0)
+        {
+          gid = -1;
+          snprintf (path, sizeof path, "%s/etc/group", rootfs);
+          f = fopen (path, "re");
+          while (f && fgets (line, sizeof line, f))
+            {
+              char *fields[3], *save = NULL;
+              size_t n = 0;
+              for (char *t = strtok_r (line, ":", &save); t && n < 3; t = strtok_r (NULL, ":", &save))
+                fields[n++] = t;
+              if (n == 3 && strcmp (fields[0], grp) == 0)
+                {
+                  gid = atol (fields[2]);
+                  break;
+                }
+            }
+          if (f)
+            fclose (f);
+          if (gid < 0)
+            return vs_fail (err, 0, "unable to find group %s: no matching entries in group file", grp);
+        }
+    }
+  *ret = json_pack ("{s:I, s:I}", "uid", (json_int_t) uid, "gid", (json_int_t) gid);
+  return 0;
+}
+
+/* The process for `exec -t`: the container's, with the request's args,
+ * environment, directory and user, and a terminal. */
+static int
+exec_tty_process (const char *dir, const vs_exec_req *req, json_t **ret, vs_error *err)
+{
+  char path[PATH_MAX];
+  json_error_t jerr;
+  json_t *doc, *proc, *env, *args;
+  unsigned short rows, cols;
+
+  snprintf (path, sizeof path, "%s/config.json", dir);
+  doc = json_load_file (path, 0, &jerr);
+  if (doc == NULL)
+    return vs_fail (err, 0, "exec: read %s: %s", path, jerr.text);
+  proc = json_deep_copy (json_object_get (doc, "process"));
+  json_decref (doc);
+  if (!json_is_object (proc))
+    {
+      json_decref (proc);
+      return vs_fail (err, 0, "exec: %s has no process", path);
+    }
+  args = json_array ();
+  for (char **a = req->args; *a; a++)
+    json_array_append_new (args, json_string (*a));
+  json_object_set_new (proc, "args", args);
+  json_object_set_new (proc, "terminal", json_true ());
+  json_object_del (proc, "consoleSize");
+  if (cli_terminal_size (&rows, &cols))
+    json_object_set_new (proc, "consoleSize", json_pack ("{s:i, s:i}", "height", (int) rows, "width", (int) cols));
+  env = json_object_get (proc, "env");
+  if (!json_is_array (env))
+    json_object_set_new (proc, "env", env = json_array ());
+  for (char **kv = req->env; kv && *kv; kv++)
+    {
+      size_t i, klen = strcspn (*kv, "=");
+      json_t *v;
+      bool replaced = false;
+      json_array_foreach (env, i, v)
+        {
+          const char *e = json_string_value (v);
+          if (e && strncmp (e, *kv, klen) == 0 && e[klen] == '=')
+            {
+              json_array_set_new (env, i, json_string (*kv));
+              replaced = true;
+              break;
+            }
+        }
+      if (!replaced)
+        json_array_append_new (env, json_string (*kv));
+    }
+  if (req->workdir)
+    {
+      if (req->workdir[0] != '/')
+        {
+          json_decref (proc);
+          return vs_fail (err, 0, "the working directory '%s' is invalid, it needs to be an absolute path",
+                          req->workdir);
+        }
+      json_object_set_new (proc, "cwd", json_string (req->workdir));
+    }
+  if (req->user && req->user[0])
+    {
+      json_t *u = NULL;
+      snprintf (path, sizeof path, "%s/rootfs", dir);
+      int r = exec_user (path, req->user, &u, err);
+      if (r < 0)
+        {
+          json_decref (proc);
+          return r;
+        }
+      json_object_set_new (proc, "user", u);
+    }
+  *ret = proc;
+  return 0;
+}
+
+/* The runtime's last error in its json log, or "". */
+static void
+runtime_log_error (const char *path, char *msg, size_t len)
+{
+  FILE *f = fopen (path, "re");
+  char *line = NULL;
+  size_t cap = 0;
+
+  msg[0] = '\0';
+  if (f == NULL)
+    return;
+  while (getline (&line, &cap, f) > 0)
+    {
+      json_t *j = json_loads (line, 0, NULL);
+      const char *lvl = json_string_value (json_object_get (j, "level"));
+      const char *m = json_string_value (json_object_get (j, "msg"));
+      if (lvl && m && strcmp (lvl, "error") == 0)
+        snprintf (msg, len, "%s", m);
+      json_decref (j);
+    }
+  free (line);
+  fclose (f);
+}
+
+/* exec -t: `vessel-runtime exec --console-socket` run from here (no
+ * monitor): the pty master comes over our socket, we relay it (raw mode,
+ * detach keys, resizes) and pass the process's exit status through. */
+static int
+exec_tty (vs_cli *cli, const char *what, const vs_exec_req *req, const cli_attach_opts *ao_in, int *code,
+          vs_error *err)
+{
+  _cleanup_free_ char *dir = NULL;
+  json_t *proc = NULL;
+  char id[65], procpath[PATH_MAX], logpath[PATH_MAX], sockpath[PATH_MAX], rtroot[PATH_MAX], runtime[4096];
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  cli_attach_opts ao = *ao_in;
+  _cleanup_close_ int lfd = -1, dirfd = -1, pidfd = -1, conn = -1, master = -1;
+  vs_container c;
+  vs_engine e;
+  int r, fd, status;
+  pid_t pid;
+
+  *code = EXIT_ENGINE;
+  r = vs_engine_open (&e, cli->root, cli->runroot, false, err);
+  if (r < 0)
+    return r;
+  r = vs_container_get (&e, what, &c, err);
+  if (r == 0)
+    {
+      snprintf (id, sizeof id, "%s", c.id);
+      if (strcmp (c.status, "paused") == 0)
+        r = vs_fail (err, 0, "container %s is paused, unpause the container before exec", c.id);
+      else if (strcmp (c.status, "running") != 0)
+        r = vs_fail (err, 0, "container %s is not running", c.id);
+      vs_container_free (&c);
+    }
+  if (r == 0 && (dir = vs_container_path (&e, id, NULL)) == NULL)
+    r = vs_fail (err, ENOMEM, "exec");
+  snprintf (rtroot, sizeof rtroot, "%s/runtime", e.runroot);
+  snprintf (runtime, sizeof runtime, "%s", e.runtime);
+  vs_engine_close (&e);
+  if (r < 0)
+    return r;
+  if ((r = exec_tty_process (dir, req, &proc, err)) < 0)
+    {
+      *code = EXIT_CANNOT_INVOKE;
+      return r;
+    }
+
+  snprintf (procpath, sizeof procpath, "%s/exec-XXXXXX", dir);
+  snprintf (logpath, sizeof logpath, "%s/exec-log-XXXXXX", dir);
+  fd = mkstemp (procpath);
+  if (fd < 0)
+    {
+      json_decref (proc);
+      return vs_fail (err, errno, "exec in container %s: create %s", what, procpath);
+    }
+  r = json_dumpfd (proc, fd, JSON_COMPACT);
+  json_decref (proc);
+  close (fd);
+  fd = mkstemp (logpath);
+  if (fd >= 0)
+    close (fd);
+  else
+    logpath[0] = '\0';
+  /* the console socket: CTRDIR/exec-console-PID.sock, through the
+     directory's fd when the path is too long for a socket address */
+  dirfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  snprintf (sockpath, sizeof sockpath, "%s/exec-console-%d.sock", dir, (int) getpid ());
+  if (strlen (sockpath) < sizeof sa.sun_path)
+    snprintf (sa.sun_path, sizeof sa.sun_path, "%s", sockpath);
+  else
+    snprintf (sa.sun_path, sizeof sa.sun_path, "/proc/%d/fd/%d/exec-console-%d.sock", (int) getpid (), dirfd,
+              (int) getpid ());
+  unlink (sockpath);
+  lfd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  mode_t old = umask (0177);
+  if (r < 0 || lfd < 0 || dirfd < 0 || bind (lfd, (struct sockaddr *) &sa, sizeof sa) < 0 || listen (lfd, 1) < 0)
+    {
+      umask (old);
+      r = vs_fail (err, r < 0 ? EIO : errno, "exec in container %s: console socket %s", what, sockpath);
+      goto out;
+    }
+  umask (old);
+
+  pid = fork ();
+  if (pid < 0)
+    {
+      r = vs_fail (err, errno, "exec in container %s: fork", what);
+      goto out;
+    }
+  if (pid == 0)
+    {
+      const char *argv[16];
+      size_t n = 0;
+      int devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+      if (devnull >= 0)
+        dup2 (devnull, STDIN_FILENO);
+      argv[n++] = runtime;
+      argv[n++] = "--root";
+      argv[n++] = rtroot;
+      if (logpath[0])
+        {
+          argv[n++] = "--log";
+          argv[n++] = logpath;
+          argv[n++] = "--log-format";
+          argv[n++] = "json";
+        }
+      argv[n++] = "exec";
+      argv[n++] = "--process";
+      argv[n++] = procpath;
+      argv[n++] = "--console-socket";
+      argv[n++] = sa.sun_path;
+      argv[n++] = id;
+      argv[n] = NULL;
+      execv (argv[0], (char *const *) argv);
+      dprintf (STDERR_FILENO, "Error: exec: cannot run %s: %s\n", argv[0], strerror (errno));
+      _exit (EXIT_CANNOT_INVOKE);
+    }
+  pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  /* the master, unless the runtime fails first */
+  for (int step = 0; step < 2 && master < 0;)
+    {
+      struct pollfd p[2] = { { .fd = conn >= 0 ? conn : lfd, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+      if (poll (p, 2, -1) < 0 && errno != EINTR)
+        break;
+      if (p[0].revents == 0 && p[1].revents)
+        break;
+      if (p[0].revents == 0)
+        continue;
+      if (conn < 0)
+        {
+          conn = accept4 (lfd, NULL, NULL, SOCK_CLOEXEC);
+          if (conn < 0)
+            break;
+          step++;
+        }
+      else
+        {
+          char data[64];
+          vs_recv_fd (conn, data, sizeof data, &master);
+          step++;
+          if (master < 0)
+            break;
+        }
+    }
+  unlink (sockpath);
+  if (master >= 0)
+    {
+      ao.raw_peer = true;
+      ao.pidfd = pidfd;
+      r = cli_attach_relay (master, &ao);
+      if (r == 1)
+        {
+          /* detached: the process runs on; its runtime stays with it */
+          *code = 0;
+          r = 0;
+          goto out_files;
+        }
+    }
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      {
+        status = EXIT_ENGINE << 8;
+        break;
+      }
+  *code = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  r = 0;
+  if (*code != 0 && logpath[0])
+    {
+      char msg[1024];
+      runtime_log_error (logpath, msg, sizeof msg);
+      if (msg[0])
+        {
+          /* the runtime failed, not the process (it said why on stderr) */
+          *code = strstr (msg, "not found") || strstr (msg, "No such file") ? EXIT_NOT_FOUND : EXIT_CANNOT_INVOKE;
+        }
+    }
+out_files:
+  unlink (procpath);
+  if (logpath[0])
+    unlink (logpath);
+  return r;
+out:
+  unlink (sockpath);
+  unlink (procpath);
+  if (logpath[0])
+    unlink (logpath);
+  return r;
+}
+
 int
 cmd_exec (vs_cli *cli, int argc, char **argv)
 {
@@ -82,6 +450,8 @@ cmd_exec (vs_cli *cli, int argc, char **argv)
     { "detach-keys", required_argument, NULL, O_DETACHKEYS }, { NULL, 0, NULL, 0 },
   };
   vs_exec_req req = { 0 };
+  cli_attach_opts ao = { .pidfd = -1 };
+  const char *keys = "ctrl-p,ctrl-q";
   char **env = NULL;
   size_t nenv = 0;
   bool tty = false;
@@ -111,12 +481,14 @@ cmd_exec (vs_cli *cli, int argc, char **argv)
       case 'u': req.user = optarg; break;
       case 'w': req.workdir = optarg; break;
       case O_PRIV: r = cli_usage ("exec", "--privileged is not supported"); break;
-      case O_DETACHKEYS: break;
+      case O_DETACHKEYS: keys = optarg; break;
       default:
         r = cli_usage ("exec", "unknown flag `%s`", argv[optind - 1]);
       }
-  if (r == 0 && tty)
-    r = cli_usage ("exec", "-t/--tty: terminals are not supported yet");
+  if (r == 0 && tty && req.detach)
+    r = cli_usage ("exec", "-t with -d: a detached terminal is not supported");
+  if (r == 0 && cli_parse_detach_keys (keys, ao.detach_keys, &ao.n_detach_keys) < 0)
+    r = cli_usage ("exec", "--detach-keys `%s`: expected keys like ctrl-p,ctrl-q", keys);
   if (r == 0 && argc - optind < 2)
     r = cli_usage ("exec", "requires at least 2 arguments: CONTAINER COMMAND [ARG...]");
   if (r != 0)
@@ -126,6 +498,22 @@ cmd_exec (vs_cli *cli, int argc, char **argv)
     }
   req.env = env;
   req.args = argv + optind + 1;
+  if (tty)
+    {
+      if (req.interactive && !isatty (STDIN_FILENO))
+        {
+          strv_free (env);
+          fprintf (stderr, "the input device is not a TTY\n");
+          return 1;
+        }
+      ao.tty = true;
+      ao.send_stdin = req.interactive;
+      r = exec_tty (cli, argv[optind], &req, &ao, &code, &err);
+      strv_free (env);
+      if (r < 0)
+        fprintf (stderr, "Error: %s\n", err.msg);
+      return code;
+    }
   r = vs_engine_open (&e, cli->root, cli->runroot, false, &err);
   if (r == 0)
     {
