@@ -19,31 +19,9 @@ teardown_file() {
 
 setup() {
   engine_setup
-  cg_before=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort)
   VESSEL_BIN=$(readlink -f "$VESSEL")
 }
-
-# Nothing of the test's containers is left on the host.
-assert_clean() {
-  local i
-  for i in $(seq 1 100); do
-    pgrep -f "vessel-monitor.*$IMG_TMP" >/dev/null || break
-    sleep 0.05
-  done
-  ! pgrep -af "vessel-monitor.*$IMG_TMP"
-  ! grep -q "$IMG_TMP" /proc/self/mountinfo
-  [ -z "$(ls -A "$VESSEL_RUNROOT/runtime" 2>/dev/null | grep -vx .seccomp-cache)" ]
-  # cgroups: none of this test's containers (their logs outlive them; other
-  # engines on the host may come and go meanwhile)
-  local cg
-  for cg in $(comm -13 <(echo "$cg_before") <(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort)); do
-    [ ! -e "$VESSEL_ROOT_DIR/logs/${cg##*/vessel-}.log" ]
-  done
-}
-
-teardown() {
-  engine_teardown
-}
+teardown() { engine_teardown; }
 
 # `vessel ARGS` on a pty made by script; stdin feeds the pty.
 on_tty() {
