@@ -3,6 +3,7 @@
 # docker-registry on 127.0.0.1, skopeo, umoci and podman.
 
 load image-helpers
+bats_require_minimum_version 1.5.0
 load registry
 
 setup_file() {
@@ -399,4 +400,18 @@ registry_blob() {
   [ "$status" -eq 0 ]
   [[ "$output" == *"deleted: sha256:"* ]]
   [ -z "$(vessel images -q)" ]
+}
+
+@test "run pulls an image that is missing, then runs it" {
+  seed test/busybox:1
+  export VESSEL_RUNROOT="$IMG_TMP/run"
+  export VESSEL_RUNTIME="${VESSEL_RUNTIME:-$BATS_TEST_DIRNAME/../../build/asan/vessel-runtime}"
+  export VESSEL_MONITOR="${VESSEL_MONITOR:-$BATS_TEST_DIRNAME/../../build/asan/vessel-monitor}"
+  run --separate-stderr vessel run --rm "$REGISTRY/test/busybox:1" busybox echo pulled-and-ran
+  echo "$stderr"
+  [ "$status" -eq 0 ]
+  [ "$output" = pulled-and-ran ]
+  [[ "$stderr" == *"Unable to find image '$REGISTRY/test/busybox:1' locally"* ]]
+  [ -n "$(vessel images -q)" ]
+  [ -z "$(vessel ps -aq)" ]
 }

@@ -237,3 +237,27 @@ teardown() { engine_teardown; }
   [ "$status" -eq 0 ]
   assert_clean
 }
+
+@test "kill -9 of vessel during a foreground run: the container goes on, ps shows it, rm -f cleans up" {
+  vessel run --name fg busybox sh -c 'echo up; sleep 100' >/dev/null 2>&1 &
+  local cli=$!
+  for i in $(seq 1 100); do
+    [ "$(vessel ps --format '{{.Names}}' 2>/dev/null)" = fg ] && break
+    sleep 0.05
+  done
+  kill -9 "$cli"
+  wait "$cli" 2>/dev/null || true
+  run vessel ps --format '{{.Names}} {{.State}}'
+  [ "$output" = "fg running" ]
+  run vessel logs fg
+  [ "$output" = up ]
+  # with its CLI gone, the monitor's exit command cleans up after a stop
+  vessel stop -t 1 fg
+  for i in $(seq 1 100); do
+    grep -q "$IMG_TMP" /proc/self/mountinfo || break
+    sleep 0.05
+  done
+  ! grep -q "$IMG_TMP" /proc/self/mountinfo
+  vessel rm fg
+  assert_clean
+}
