@@ -41,6 +41,56 @@ vs_open_in_root (int rootfd, const char *path, int flags, mode_t mode, vs_error 
   return fd;
 }
 
+int
+vs_read_file_in_root (int rootfd, const char *path, size_t max, char **ret, vs_error *err)
+{
+  char proc[64];
+  struct stat st;
+  int pfd, fd;
+  char *buf;
+  size_t got = 0;
+
+  pfd = vs_open_in_root (rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
+  if (pfd < 0)
+    return pfd;
+  if (fstat (pfd, &st) < 0 || !S_ISREG (st.st_mode) || (size_t) st.st_size > max)
+    {
+      int e = errno;
+      close (pfd);
+      if (e == 0 || S_ISREG (st.st_mode))
+        return vs_fail (err, EFBIG, "`%s` inside the container root: not a regular file of at most %zu bytes", path,
+                        max);
+      return vs_fail (err, e, "`%s` inside the container root", path);
+    }
+  /* reopen the very inode that was checked */
+  snprintf (proc, sizeof proc, "/proc/self/fd/%d", pfd);
+  fd = open (proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  close (pfd);
+  if (fd < 0)
+    return vs_fail (err, errno, "open `%s` inside the container root", path);
+  buf = malloc (max + 1);
+  if (buf == NULL)
+    {
+      close (fd);
+      return vs_fail (err, ENOMEM, "read `%s`", path);
+    }
+  for (;;)
+    {
+      ssize_t n = read (fd, buf + got, max - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      got += (size_t) n;
+      if (got == max)
+        break;
+    }
+  close (fd);
+  buf[got] = '\0';
+  *ret = buf;
+  return 0;
+}
+
 bool
 vs_is_plain_name (const char *name)
 {

@@ -23,5 +23,11 @@ int vs_mkdir_in_root (int rootfd, const char *path, bool leaf_is_file, vs_error 
  * fd; *ret_base points into path at the last component. */
 int vs_open_parent_in_root (int rootfd, const char *path, const char **ret_base, vs_error *err);
 
+/* Read a small regular file inside rootfd (symlinks resolved inside it):
+ * a device, fifo or anything but a regular file, or one over max bytes, is
+ * refused (a container could otherwise make the host open its devices).
+ * *ret is NUL-terminated and malloc'd.  -ENOENT when it is not there. */
+int vs_read_file_in_root (int rootfd, const char *path, size_t max, char **ret, vs_error *err);
+
 /* Lexical check for a plain relative name: no '/', not "." or "..". */
 bool vs_is_plain_name (const char *name);

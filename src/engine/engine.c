@@ -226,9 +226,10 @@ req_json (const vs_run_req *r)
 {
   json_t *mounts = json_array ();
   for (size_t i = 0; i < r->n_mounts; i++)
-    json_array_append_new (mounts, json_pack ("{s:s, s:s?, s:s, s:b, s:s?}", "Type", r->mounts[i].type, "Source",
+    json_array_append_new (mounts, json_pack ("{s:s, s:s?, s:s, s:b, s:s?, s:b}", "Type", r->mounts[i].type, "Source",
                                               r->mounts[i].source, "Destination", r->mounts[i].target, "ReadOnly",
-                                              r->mounts[i].readonly, "Options", r->mounts[i].options));
+                                              r->mounts[i].readonly, "Options", r->mounts[i].options, "Anonymous",
+                                              r->mounts[i].anonymous));
   json_t *j = json_pack ("{s:s, s:o, s:o, s:b, s:o, s:s?, s:s?, s:s?, s:s, s:b, s:b, s:b, s:b, s:b, s:s?, s:o, s:o,"
                     " s:o, s:o, s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:i}",
                     "Image", r->image, "Cmd", r->cmd ? strv_json (r->cmd) : json_null (), "Entrypoint",
@@ -1081,6 +1082,7 @@ vs_container_stop (vs_engine *e, const char *what, int timeout, vs_error *err)
     }
   const char *sig = json_string_value (json_object_get (rq, "StopSignal"));
   mark_stopped (e, c.id);
+  vs_store_unlock (e->store); /* up to the timeout: keep no lock */
   (void) runtime (e, NULL, 0, "kill", c.id, sig ? sig : "TERM", NULL);
   if (strcmp (c.status, "paused") == 0)
     (void) runtime (e, NULL, 0, "resume", c.id, NULL);
@@ -1118,6 +1120,7 @@ vs_container_wait (vs_engine *e, const char *what, int *code, vs_error *err)
     return r;
   snprintf (id, sizeof id, "%s", c.id);
   vs_container_free (&c);
+  vs_store_unlock (e->store); /* waiting may take long: keep no lock */
   r = wait_stopped (e, id, -1, &c, err);
   if (r == -ENOENT && vs_container_removed_exit (e, id, code) == 0)
     return 0; /* removed meanwhile (--rm): its exit code was kept */
@@ -1178,9 +1181,37 @@ vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, v
       (void) wait_stopped (e, c.id, 10000, NULL, err);
     }
   wait_monitor (e, c.id, 10000);
+  {
+    /* the monitor may have removed it meanwhile (--rm), else its exit code
+       is final only now */
+    vs_container now_c;
+    vs_error gone;
+    if (vs_container_get (e, c.id, &now_c, &gone) == -ENOENT)
+      {
+        vs_container_free (&c);
+        return 0;
+      }
+    if (now_c.status)
+      c.exit_code = now_c.exit_code;
+    vs_container_free (&now_c);
+  }
   (void) runtime (e, NULL, 0, "delete", "--force", c.id, NULL);
-  umount_rootfs (e, c.id);
+  r = umount_rootfs (e, c.id);
+  if (r < 0)
+    {
+      r = vs_fail (err, -r, "remove container %s: unmount its rootfs", what);
+      vs_container_free (&c);
+      return r;
+    }
   dir = ctr_path (e, c.id, NULL);
+  /* the folder first: a row without a folder is harmless (rm again), a
+     folder without a row would be an orphan */
+  if (dir && (r = vs_rm_rf_at (AT_FDCWD, dir, err)) < 0 && r != -ENOENT)
+    {
+      vs_container_free (&c);
+      return r;
+    }
+  r = 0;
   {
     _cleanup_stmt_ sqlite3_stmt *st = NULL, *lg = NULL;
     snprintf (now, sizeof now, "%lld", (long long) time (NULL));
@@ -1199,8 +1230,6 @@ vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, v
           r = db_fail (e, err, "keep the log of container");
       }
   }
-  if (r == 0 && dir)
-    r = vs_rm_rf_at (AT_FDCWD, dir, err);
   if (r == 0 && volumes)
     vs_volumes_remove_anonymous (e, c.request); /* rm -v */
   vs_container_free (&c);
@@ -1281,9 +1310,11 @@ vs_container_log_find (vs_engine *e, const char *what, char id[65])
   _cleanup_stmt_ sqlite3_stmt *st = NULL;
   _cleanup_free_ char *prefix = NULL;
   vs_error ignore;
-  if (asprintf (&prefix, "%s%%", what) < 0
+  /* an id prefix is hex only: LIKE must never see '%' or '_' from the user */
+  bool hex = strlen (what) >= 3 && strspn (what, "0123456789abcdef") == strlen (what);
+  if (asprintf (&prefix, "%s%%", hex ? what : "-") < 0
       || db_prepare (e, &st, &ignore,
-                     "SELECT id FROM container_logs WHERE name = ?1 OR id = ?1 OR (length (?1) >= 3 AND id LIKE ?2)"
+                     "SELECT id FROM container_logs WHERE name = ?1 OR id = ?1 OR id LIKE ?2"
                      " ORDER BY removed DESC LIMIT 1",
                      what, prefix, NULL)
              < 0

@@ -42,6 +42,7 @@ typedef struct vs_mount_req
   char *target;
   bool readonly;
   char *options;    /* tmpfs options, or NULL */
+  bool anonymous;   /* a volume made for this container (`-v /path`) */
 } vs_mount_req;
 
 typedef struct vs_run_req

@@ -1385,8 +1385,8 @@ vs_containers_prune (vs_engine *e, char ***ret, int64_t *reclaimed, vs_error *er
       _cleanup_free_ char *upper = vs_container_path (e, v[i].id, "upper");
       int64_t size = upper ? vs_tree_size (upper) : 0;
       r = vs_container_remove (e, v[i].id, false, false, err);
-      if (r == -ENOENT)
-        r = 0; /* removed meanwhile */
+      if (r == -ENOENT || (r < 0 && strstr (err->msg, "container is running")))
+        r = 0; /* removed, or started, meanwhile */
       else if (r == 0)
         {
           if ((ids[k] = strdup (v[i].id)) == NULL)

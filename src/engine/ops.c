@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../basic/cleanup.h"
+#include "../basic/safe-path.h"
 #include "../basic/fs-util.h"
 #include "../basic/json-util.h"
 
@@ -50,12 +51,6 @@ read_fd_len (int fd, size_t *len)
   if (len)
     *len = got;
   return buf;
-}
-
-static char *
-read_fd (int fd)
-{
-  return read_fd_len (fd, NULL);
 }
 
 static char *
@@ -205,19 +200,14 @@ static char *
 rootfs_file (vs_engine *e, const char *id, const char *rel)
 {
   char dir[PATH_MAX];
-  struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   _cleanup_close_ int dfd = -1;
-  int fd;
   char *text = NULL;
+  vs_error ignore;
 
   snprintf (dir, sizeof dir, "%s/containers/%s/rootfs", e->root, id);
   dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
+  if (dfd < 0 || vs_read_file_in_root (dfd, rel, 1 << 20, &text, &ignore) < 0)
     return NULL;
-  fd = (int) syscall (SYS_openat2, dfd, rel, &how, sizeof how);
-  if (fd < 0)
-    return NULL;
-  text = read_fd (fd);
   return text;
 }
 
@@ -516,6 +506,7 @@ vs_container_exec (vs_engine *e, const char *what, const vs_exec_req *req, int *
   struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART }, old[4];
   static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
   sigemptyset (&sa.sa_mask);
+  vs_store_unlock (e->store); /* the process may run long: keep no lock */
   pid = fork ();
   if (pid < 0)
     {

@@ -15,10 +15,12 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../basic/cleanup.h"
 #include "../basic/fs-util.h"
+#include "../basic/safe-path.h"
 #include "../runtime/config.h"
 #include "../runtime/spec.h"
 #include "defaults.h"
@@ -86,25 +88,28 @@ strv_json (char *const *v)
   return a;
 }
 
-/* The first copy of `rel` in the image's layers, top first ("etc/passwd"). */
+/* The text of the first copy of `rel` in the image's layers, top first
+ * ("etc/passwd"), read inside each layer's folder (symlinks there cannot
+ * reach the host) and only when it is a small regular file; NULL when the
+ * top-most layer that has something at rel holds anything else (a
+ * whiteout hides lower copies). */
 static char *
 layer_file (vs_engine *e, const vs_image *img, const char *rel)
 {
   for (size_t i = img->n_layers; i-- > 0;)
     {
       _cleanup_free_ char *dir = vs_store_snapshot_path (e->store, img->layers[i].chain_id);
-      char *p = NULL;
-      struct stat st;
-      if (dir == NULL || asprintf (&p, "%s/%s", dir, rel) < 0)
+      _cleanup_close_ int dfd = dir ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+      char *text = NULL;
+      vs_error err;
+      int r;
+      if (dfd < 0)
         return NULL;
-      if (lstat (p, &st) == 0)
-        {
-          if (S_ISREG (st.st_mode))
-            return p;
-          free (p);
-          return NULL; /* a whiteout or anything else hides lower copies */
-        }
-      free (p);
+      r = vs_read_file_in_root (dfd, rel, 1 << 20, &text, &err);
+      if (r == 0)
+        return text;
+      if (r != -ENOENT)
+        return NULL;
     }
   return NULL;
 }
@@ -114,12 +119,9 @@ layer_file (vs_engine *e, const vs_image *img, const char *rel)
 static int
 lookup_id (vs_engine *e, const vs_image *img, const char *file, const char *name, long *id, long *gid)
 {
-  _cleanup_free_ char *path = layer_file (e, img, file);
-  _cleanup_free_ char *text = NULL;
-  vs_error ignore;
-  size_t len;
+  _cleanup_free_ char *text = layer_file (e, img, file);
 
-  if (path == NULL || vs_read_file_at (AT_FDCWD, path, &text, &len, &ignore) < 0)
+  if (text == NULL)
     return -1;
   for (char *line = strtok (text, "\n"); line; line = strtok (NULL, "\n"))
     {
@@ -168,11 +170,8 @@ resolve_user (vs_engine *e, const vs_image *img, const char *spec, long *uid, lo
       char name[32];
       (void) name;
       /* the primary group of a numeric user is found by uid, else 0 */
-      _cleanup_free_ char *path = layer_file (e, img, "etc/passwd");
-      _cleanup_free_ char *text = NULL;
-      vs_error ignore;
-      size_t len;
-      if (path && vs_read_file_at (AT_FDCWD, path, &text, &len, &ignore) == 0)
+      _cleanup_free_ char *text = layer_file (e, img, "etc/passwd");
+      if (text)
         for (char *line = strtok (text, "\n"); line; line = strtok (NULL, "\n"))
           {
             char *f[4] = { 0 }, *p = line;
@@ -255,6 +254,15 @@ add_user_mounts (vs_engine *e, const vs_run_req *req, json_t *mounts, vs_error *
           r = vs_mkdir_p (dir, 0755, err);
           if (r < 0)
             return vs_wrap (err, r, "volume %s", m->source);
+          if (m->anonymous)
+            {
+              /* the marker that lets rm -v, --rm and prune take it (and
+                 only it) with the container */
+              char marker[PATH_MAX];
+              snprintf (marker, sizeof marker, "%s/volumes/%s/anonymous", e->root, m->source);
+              if ((r = vs_write_file_at (AT_FDCWD, marker, "", 0, 0600, err)) < 0)
+                return r;
+            }
           json_array_append_new (mounts, bind_entry (m->target, dir, m->readonly));
         }
       else if (strcmp (m->type, "tmpfs") == 0)
@@ -404,6 +412,96 @@ write_etc (const char *ctrdir, const char *hostname, bool host_net, json_t *moun
   return 0;
 }
 
+/* A profile in docker's format (as --security-opt seccomp=FILE takes)
+ * becomes an OCI linux.seccomp for this container: archMap picks this
+ * machine's architectures, and a rule's includes/excludes (capabilities,
+ * architectures, minimum kernel) decide whether it applies, as docker
+ * decides; the runtime would otherwise apply every rule to everyone. */
+static bool
+strv_has (char *const *v, const char *s)
+{
+  for (; v && *v; v++)
+    if (strcasecmp (*v, s) == 0)
+      return true;
+  return false;
+}
+
+static bool
+json_list_has (json_t *a, const char *s)
+{
+  size_t i;
+  json_t *v;
+  json_array_foreach (a, i, v)
+    if (json_is_string (v) && strcasecmp (json_string_value (v), s) == 0)
+      return true;
+  return false;
+}
+
+static bool
+kernel_at_least (const char *want)
+{
+  struct utsname u;
+  int wa = 0, wb = 0, ha = 0, hb = 0;
+  if (want == NULL || sscanf (want, "%d.%d", &wa, &wb) < 1 || uname (&u) < 0 || sscanf (u.release, "%d.%d", &ha, &hb) < 1)
+    return true;
+  return ha > wa || (ha == wa && hb >= wb);
+}
+
+static void
+docker_profile_to_oci (json_t *prof, char *const *caps)
+{
+  const char *platform = vs_platform_default (), *arch = strchr (platform, '/');
+  const char *native = NULL;
+  arch = arch ? arch + 1 : platform;
+  native = strcmp (arch, "amd64") == 0 ? "SCMP_ARCH_X86_64" : strcmp (arch, "arm64") == 0 ? "SCMP_ARCH_AARCH64" : NULL;
+
+  json_t *map = json_object_get (prof, "archMap");
+  if (json_is_array (map) && native && json_object_get (prof, "architectures") == NULL)
+    {
+      size_t i;
+      json_t *m;
+      json_array_foreach (map, i, m)
+        if (strcmp (json_string_value (json_object_get (m, "architecture")) ?: "", native) == 0)
+          {
+            json_t *archs = json_array ();
+            json_array_append_new (archs, json_string (native));
+            json_array_extend (archs, json_object_get (m, "subArchitectures"));
+            json_object_set_new (prof, "architectures", archs);
+          }
+    }
+  json_object_del (prof, "archMap");
+  json_t *rules = json_object_get (prof, "syscalls");
+  for (size_t i = 0; json_is_array (rules) && i < json_array_size (rules);)
+    {
+      json_t *rule = json_array_get (rules, i), *inc = json_object_get (rule, "includes"),
+             *exc = json_object_get (rule, "excludes"), *c;
+      bool keep = true;
+      size_t k;
+      json_array_foreach (json_object_get (inc, "caps"), k, c)
+        keep &= json_is_string (c) && strv_has (caps, json_string_value (c));
+      if (json_array_size (json_object_get (inc, "arches")) > 0)
+        keep &= json_list_has (json_object_get (inc, "arches"), arch);
+      keep &= kernel_at_least (json_string_value (json_object_get (inc, "minKernel")));
+      json_array_foreach (json_object_get (exc, "caps"), k, c)
+        keep &= !(json_is_string (c) && strv_has (caps, json_string_value (c)));
+      keep &= !json_list_has (json_object_get (exc, "arches"), arch);
+      if (!keep)
+        {
+          json_array_remove (rules, i);
+          continue;
+        }
+      json_object_del (rule, "includes");
+      json_object_del (rule, "excludes");
+      json_object_del (rule, "comment");
+      if (json_is_string (json_object_get (rule, "name")) && json_object_get (rule, "names") == NULL)
+        {
+          json_object_set_new (rule, "names", json_pack ("[O]", json_object_get (rule, "name")));
+          json_object_del (rule, "name");
+        }
+      i++;
+    }
+}
+
 int
 vs_engine_spec (vs_engine *e, const vs_run_req *req, const vs_image *img, const vs_image_config *cfg,
                 const char *ctrdir, const char *id, const char *name, json_t **ret, json_t **ret_args,
@@ -428,6 +526,9 @@ vs_engine_spec (vs_engine *e, const vs_run_req *req, const vs_image *img, const 
     return vs_fail (err, ENOMEM, "container config");
   process = json_object_get (spec, "process");
   linux_ = json_object_get (spec, "linux");
+  /* what can fail on bad input first, before anything is made (volumes) */
+  if ((r = add_devices (req, linux_, err)) < 0)
+    return r;
 
   /* args: entrypoint + cmd, docker's rules */
   args = json_array ();
@@ -620,6 +721,7 @@ vs_engine_spec (vs_engine *e, const vs_run_req *req, const vs_image *img, const 
           json_decref (prof);
           return vs_fail (err, 0, "--security-opt seccomp=%s: %s (line %d)", req->seccomp, je.text, je.line);
         }
+      docker_profile_to_oci (prof, caps);
       json_object_set_new (linux_, "seccomp", prof);
     }
   else
@@ -655,8 +757,6 @@ vs_engine_spec (vs_engine *e, const vs_run_req *req, const vs_image *img, const 
     }
   if (req->pids_limit != 0)
     json_object_set_new (res, "pids", json_pack ("{s:I}", "limit", (json_int_t) req->pids_limit));
-  if ((r = add_devices (req, linux_, err)) < 0)
-    return r;
 
   json_object_set_new (spec, "ociVersion", json_string ("1.0.2"));
   *ret = TAKE_PTR (spec);

@@ -31,9 +31,11 @@ vs_volume_name_valid (const char *n)
 }
 
 bool
-vs_volume_is_anonymous (const char *n)
+vs_volume_is_anonymous (vs_engine *e, const char *n)
 {
-  return strlen (n) == 32 && strspn (n, "0123456789abcdef") == 32;
+  char p[PATH_MAX];
+  snprintf (p, sizeof p, "%s/volumes/%s/anonymous", e->root, n);
+  return vs_volume_name_valid (n) && access (p, F_OK) == 0;
 }
 
 static char *
@@ -329,7 +331,7 @@ vs_volumes_prune (vs_engine *e, bool all, char ***ret, int64_t *reclaimed, vs_er
   for (size_t i = 0; i < n && r == 0; i++)
     {
       char **users = NULL;
-      if (!all && !vs_volume_is_anonymous (names[i]))
+      if (!all && !vs_volume_is_anonymous (e, names[i]))
         continue;
       r = vs_volume_users (e, names[i], &users, err);
       if (r < 0)
@@ -365,7 +367,8 @@ vs_volumes_remove_anonymous (vs_engine *e, const char *request)
     const char *type = json_string_value (json_object_get (m, "Type"));
     const char *src = json_string_value (json_object_get (m, "Source"));
     vs_error ignore;
-    if (type && src && strcmp (type, "volume") == 0 && vs_volume_is_anonymous (src))
+    if (type && src && strcmp (type, "volume") == 0 && json_is_true (json_object_get (m, "Anonymous"))
+        && vs_volume_is_anonymous (e, src))
       (void) vs_volume_remove (e, src, true, &ignore);
   }
   json_decref (rq);

@@ -17,7 +17,9 @@
 
 /* docker's rule for local volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
 bool vs_volume_name_valid (const char *name);
-bool vs_volume_is_anonymous (const char *name);
+/* Anonymous volumes (`-v /path`) carry a marker file made with them; a
+ * named volume never counts as one, whatever its name looks like. */
+bool vs_volume_is_anonymous (vs_engine *e, const char *name);
 
 /* Create (name NULL: 64 random hex digits); an existing volume is kept as
  * it is (docker).  labels and opts: KEY=VALUE, NULL-terminated, may be NULL.

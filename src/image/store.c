@@ -193,6 +193,13 @@ vs_store_root (const vs_store *s)
   return s->root;
 }
 
+void
+vs_store_unlock (vs_store *s)
+{
+  if (s->lock_fd >= 0)
+    flock (s->lock_fd, LOCK_UN);
+}
+
 sqlite3 *
 vs_store_db (vs_store *s)
 {

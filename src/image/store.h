@@ -33,6 +33,10 @@ vs_store_closep (vs_store **s)
 }
 #define _cleanup_store_ __attribute__ ((cleanup (vs_store_closep)))
 const char *vs_store_root (const vs_store *s);
+/* Give up the store lock but keep the database open: for a command that
+ * only reads container rows while it waits a long time (wait, exec,
+ * stop), so that pulls and rmi are not held up meanwhile. */
+void vs_store_unlock (vs_store *s);
 /* The SQLite handle, for the engine's own tables in the same database. */
 struct sqlite3 *vs_store_db (vs_store *s);
 

@@ -261,3 +261,45 @@ teardown() { engine_teardown; }
   vessel rm fg
   assert_clean
 }
+
+@test "--security-opt seccomp=FILE in docker's format: includes/excludes decide per container, archMap per machine" {
+  cat >"$IMG_TMP/prof.json" <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]},
+             {"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]}],
+ "syscalls": [{"names": ["unshare"], "action": "SCMP_ACT_ERRNO", "excludes": {"caps": ["CAP_SYS_ADMIN"]}},
+              {"name": "mkdir", "action": "SCMP_ACT_ERRNO", "includes": {"minKernel": "99.0"}}]}
+JSON
+  run vessel run --rm --security-opt seccomp="$IMG_TMP/prof.json" busybox unshare -U true
+  [ "$status" -ne 0 ]
+  run vessel run --rm --cap-add SYS_ADMIN --security-opt seccomp="$IMG_TMP/prof.json" busybox unshare -U true
+  [ "$status" -eq 0 ]
+  # a rule for a kernel this is not does not apply
+  run vessel run --rm --security-opt seccomp="$IMG_TMP/prof.json" busybox mkdir /tmp/x
+  [ "$status" -eq 0 ]
+  assert_clean
+}
+
+@test "user lookups never read host files: a symlinked /etc in the image, a device as /etc/passwd" {
+  # an image whose /etc is a symlink to a host path holding a passwd file
+  mkdir -p "$IMG_TMP/hostetc" "$IMG_TMP/evil"
+  echo 'hostonly:x:4242:4343::/:/bin/sh' >"$IMG_TMP/hostetc/passwd"
+  tar -C "$IMG_TMP/evil" -xf "$FIXTURE_TAR"
+  rm -rf "$IMG_TMP/evil/etc"
+  ln -s "$IMG_TMP/hostetc" "$IMG_TMP/evil/etc"
+  tar -C "$IMG_TMP/evil" -cf "$IMG_TMP/evil.tar" .
+  vessel import "$IMG_TMP/evil.tar" evil:1 >/dev/null
+  run vessel run --rm -u hostonly evil:1 id
+  echo "$output"
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"unable to find user hostonly"* ]]
+  # exec -u with /etc/passwd swapped for /dev/zero's device inside: refused at once
+  id=$(vessel run -d busybox sh -c 'rm /etc/passwd; mknod /etc/passwd c 1 5; exec sleep 100')
+  for i in $(seq 1 50); do vessel exec "$id" test -c /etc/passwd && break; sleep 0.1; done
+  run timeout 10 "$VESSEL" --root "$VESSEL_ROOT_DIR" exec -u nobody "$id" id
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [ "$status" -ne 124 ]
+  vessel rm -f "$id" >/dev/null
+  assert_clean
+}

@@ -418,3 +418,19 @@ host" ]
   vessel rm -f up >/dev/null
   assert_clean
 }
+
+@test "volume: a named volume is never taken as anonymous, whatever its name looks like" {
+  name=0123456789abcdef0123456789abcdef
+  vessel volume create "$name" >/dev/null
+  vessel run --rm -v "$name:/data" busybox sh -c 'echo kept >/data/f'
+  run vessel volume ls -q
+  [[ "$output" == *"$name"* ]]
+  run vessel volume prune -f
+  run vessel run --rm -v "$name:/data" busybox cat /data/f
+  [ "$output" = kept ]
+  # an anonymous one goes with its --rm container
+  vessel run --rm -v /anon busybox true
+  [ "$(vessel volume ls -q)" = "$name" ]
+  vessel volume rm "$name" >/dev/null
+  assert_clean
+}

@@ -85,7 +85,10 @@ parse_volume (vs_run_req *r, const char *spec)
         return cli_usage ("run", "-v: no randomness");
       for (size_t i = 0; i < 16; i++)
         snprintf (name + 2 * i, 3, "%02x", rnd[i]);
-      return add_mount (r, "volume", name, parts[0], false, NULL) < 0 ? cli_usage ("run", "out of memory") : 0;
+      if (add_mount (r, "volume", name, parts[0], false, NULL) < 0)
+        return cli_usage ("run", "out of memory");
+      r->mounts[r->n_mounts - 1].anonymous = true;
+      return 0;
     }
   if (n == 3)
     {
