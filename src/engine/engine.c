@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -809,6 +810,8 @@ vs_container_stdio_flags (const vs_container *c, bool *tty, bool *open_stdin)
   *open_stdin = json_is_true (json_object_get (rq, "OpenStdin"));
 }
 
+static int ctr_lock (vs_engine *e, const char *id);
+
 int
 vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
 {
@@ -822,10 +825,20 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   _cleanup_json_ json_t *rq = NULL;
   _cleanup_free_ char *dir = NULL, *bundle = NULL, *logp = NULL, *stopped = NULL, *state = NULL;
   char rtroot[PATH_MAX], line[1200], size[32], files[16];
+  _cleanup_close_ int lock = -1;
   int sync[2], r;
   pid_t pid;
 
   *code = 125;
+  r = vs_container_get (e, what, &c, err);
+  if (r < 0)
+    return r;
+  /* under the container's lock, as it is now (a concurrent rm or start) */
+  lock = ctr_lock (e, c.id);
+  vs_container_free (&c);
+  if (lock < 0)
+    return lock == -ENOENT ? vs_fail (err, 0, "No such container: %s", what)
+                           : vs_fail (err, -lock, "lock container %s", what);
   r = vs_container_get (e, what, &c, err);
   if (r < 0)
     return r;
@@ -1153,16 +1166,77 @@ wait_monitor (vs_engine *e, const char *id, int ms)
     usleep (2000);
 }
 
+/* The container's own lock: start, remove and cleanup take it, so that two
+ * commands never set up and tear down the same container at once.  The
+ * file lives in the container's folder and goes with it: a command that
+ * got the lock after a removal finds no container.  -ENOENT when gone. */
+static int
+ctr_lock (vs_engine *e, const char *id)
+{
+  _cleanup_free_ char *p = ctr_path (e, id, "lock");
+  int fd;
+  if (p == NULL)
+    return -ENOMEM;
+  fd = open (p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return -errno;
+  while (flock (fd, LOCK_EX) < 0)
+    if (errno != EINTR)
+      {
+        int r = -errno;
+        close (fd);
+        return r;
+      }
+  return fd;
+}
+
+/* Tear down a stopped container whose monitor is gone: runtime state,
+ * rootfs mount, folder, then its row (its log stays).  Lock held. */
+static int
+remove_locked (vs_engine *e, const vs_container *c, bool volumes, vs_error *err)
+{
+  _cleanup_free_ char *dir = ctr_path (e, c->id, NULL);
+  char now[32], code[16];
+  int r;
+
+  (void) runtime (e, NULL, 0, "delete", "--force", c->id, NULL);
+  r = umount_rootfs (e, c->id);
+  if (r < 0)
+    return vs_fail (err, -r, "remove container %s: unmount its rootfs", c->name);
+  /* the folder first: a row without a folder is harmless (rm again), a
+     folder without a row would be an orphan */
+  if (dir && (r = vs_rm_rf_at (AT_FDCWD, dir, err)) < 0 && r != -ENOENT)
+    return r;
+  {
+    _cleanup_stmt_ sqlite3_stmt *st = NULL, *lg = NULL;
+    snprintf (now, sizeof now, "%lld", (long long) time (NULL));
+    snprintf (code, sizeof code, "%d", c->exit_code);
+    r = db_prepare (e, &st, err, "DELETE FROM containers WHERE id = ?", c->id, NULL);
+    if (r == 0 && sqlite3_step (st) != SQLITE_DONE)
+      r = db_fail (e, err, "remove container");
+    /* the log stays, findable by name, until `logs --prune` */
+    if (r == 0)
+      r = db_prepare (e, &lg, err,
+                      "INSERT OR REPLACE INTO container_logs (id, name, removed, exit_code) VALUES (?,?,?,?)", c->id,
+                      c->name, now, code, NULL);
+    if (r == 0 && sqlite3_step (lg) != SQLITE_DONE)
+      r = db_fail (e, err, "keep the log of container");
+  }
+  if (r == 0 && volumes)
+    vs_volumes_remove_anonymous (e, c->request); /* rm -v, --rm */
+  return r;
+}
+
 int
 vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, vs_error *err)
 {
   vs_container c;
-  _cleanup_free_ char *dir = NULL;
-  char now[32];
-  int r = vs_container_get (e, what, &c, err);
+  char id[65];
+  int r = vs_container_get (e, what, &c, err), lock;
 
   if (r < 0)
     return r;
+  snprintf (id, sizeof id, "%s", c.id);
   if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0 || strcmp (c.status, "paused") == 0)
     {
       if (!force)
@@ -1180,59 +1254,27 @@ vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, v
         (void) runtime (e, NULL, 0, "resume", c.id, NULL);
       (void) wait_stopped (e, c.id, 10000, NULL, err);
     }
-  wait_monitor (e, c.id, 10000);
-  {
-    /* the monitor may have removed it meanwhile (--rm), else its exit code
-       is final only now */
-    vs_container now_c;
-    vs_error gone;
-    if (vs_container_get (e, c.id, &now_c, &gone) == -ENOENT)
-      {
-        vs_container_free (&c);
-        return 0;
-      }
-    if (now_c.status)
-      c.exit_code = now_c.exit_code;
-    vs_container_free (&now_c);
-  }
-  (void) runtime (e, NULL, 0, "delete", "--force", c.id, NULL);
-  r = umount_rootfs (e, c.id);
-  if (r < 0)
-    {
-      r = vs_fail (err, -r, "remove container %s: unmount its rootfs", what);
-      vs_container_free (&c);
-      return r;
-    }
-  dir = ctr_path (e, c.id, NULL);
-  /* the folder first: a row without a folder is harmless (rm again), a
-     folder without a row would be an orphan */
-  if (dir && (r = vs_rm_rf_at (AT_FDCWD, dir, err)) < 0 && r != -ENOENT)
-    {
-      vs_container_free (&c);
-      return r;
-    }
-  r = 0;
-  {
-    _cleanup_stmt_ sqlite3_stmt *st = NULL, *lg = NULL;
-    snprintf (now, sizeof now, "%lld", (long long) time (NULL));
-    r = db_prepare (e, &st, err, "DELETE FROM containers WHERE id = ?", c.id, NULL);
-    if (r == 0 && sqlite3_step (st) != SQLITE_DONE)
-      r = db_fail (e, err, "remove container");
-    /* the log stays, findable by name, until `logs --prune` */
-    if (r == 0)
-      {
-        char code[16];
-        snprintf (code, sizeof code, "%d", c.exit_code);
-        r = db_prepare (e, &lg, err,
-                        "INSERT OR REPLACE INTO container_logs (id, name, removed, exit_code) VALUES (?,?,?,?)", c.id,
-                        c.name, now, code, NULL);
-        if (r == 0 && sqlite3_step (lg) != SQLITE_DONE)
-          r = db_fail (e, err, "keep the log of container");
-      }
-  }
-  if (r == 0 && volumes)
-    vs_volumes_remove_anonymous (e, c.request); /* rm -v */
   vs_container_free (&c);
+  /* never under the lock: the monitor's exit command (cleanup) takes it */
+  wait_monitor (e, id, 10000);
+  lock = ctr_lock (e, id);
+  if (lock == -ENOENT)
+    return 0; /* removed meanwhile (the monitor's --rm cleanup) */
+  if (lock < 0)
+    return vs_fail (err, -lock, "lock container %s", what);
+  /* as it is now: gone, started again, or with its final exit code */
+  r = vs_container_get (e, id, &c, err);
+  if (r == -ENOENT)
+    r = 0;
+  else if (r == 0)
+    {
+      if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0)
+        r = vs_fail (err, 0, "cannot remove container \"%s\": it was started again meanwhile", what);
+      else
+        r = remove_locked (e, &c, volumes, err);
+      vs_container_free (&c);
+    }
+  close (lock);
   return r;
 }
 
@@ -1241,21 +1283,28 @@ vs_container_cleanup (vs_engine *e, const char *id, vs_error *err)
 {
   vs_container c;
   _cleanup_json_ json_t *rq = NULL;
-  int r = vs_container_get (e, id, &c, err);
-  if (r == -ENOENT)
+  int lock = ctr_lock (e, id), r;
+
+  if (lock == -ENOENT)
     return 0; /* removed already */
-  if (r < 0)
-    return r;
-  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0 || strcmp (c.status, "paused") == 0)
+  if (lock < 0)
+    return vs_fail (err, -lock, "lock container %s", id);
+  r = vs_container_get (e, id, &c, err);
+  if (r == -ENOENT)
+    r = 0;
+  else if (r == 0)
     {
+      if (strcmp (c.status, "running") != 0 && strcmp (c.status, "restarting") != 0
+          && strcmp (c.status, "paused") != 0)
+        {
+          umount_rootfs (e, c.id);
+          rq = request_of (&c);
+          if (json_is_true (json_object_get (rq, "AutoRemove")))
+            r = remove_locked (e, &c, true, err);
+        }
       vs_container_free (&c);
-      return 0;
     }
-  umount_rootfs (e, c.id);
-  rq = request_of (&c);
-  if (json_is_true (json_object_get (rq, "AutoRemove")))
-    r = vs_container_remove (e, c.id, true, true, err);
-  vs_container_free (&c);
+  close (lock);
   return r;
 }
 

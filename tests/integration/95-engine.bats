@@ -303,3 +303,18 @@ JSON
   vessel rm -f "$id" >/dev/null
   assert_clean
 }
+
+@test "start and rm at once: one wins, nothing is left half-made" {
+  for i in 1 2 3 4 5; do
+    id=$(vessel create busybox sleep 100)
+    vessel start "$id" >/dev/null 2>&1 &
+    local pid=$!
+    sleep 0.0$((i * 2))
+    vessel rm -f "$id" >/dev/null 2>&1 || true
+    wait "$pid" || true
+    # whatever happened, the container is either whole or gone
+    if vessel inspect "$id" >/dev/null 2>&1; then vessel rm -f "$id" >/dev/null; fi
+    [ -z "$(vessel ps -aq)" ]
+  done
+  assert_clean
+}
