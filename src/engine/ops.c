@@ -331,8 +331,8 @@ resolve_user (vs_engine *e, const char *id, const char *spec, json_t **ret, vs_e
 }
 
 /* The exec'd process: the container's, with args, env, user and cwd. */
-static int
-exec_process (vs_engine *e, const vs_container *c, const vs_exec_req *req, json_t **ret, vs_error *err)
+int
+vs_container_exec_process (vs_engine *e, const vs_container *c, const vs_exec_req *req, json_t **ret, vs_error *err)
 {
   char path[PATH_MAX];
   json_error_t jerr;
@@ -471,7 +471,7 @@ vs_container_exec (vs_engine *e, const char *what, const vs_exec_req *req, int *
       vs_container_free (&c);
       return r;
     }
-  r = exec_process (e, &c, req, &proc, err);
+  r = vs_container_exec_process (e, &c, req, &proc, err);
   if (r < 0)
     {
       *code = 126;

@@ -26,6 +26,10 @@ typedef struct vs_exec_req
  * return negative with *code as docker: 125 (no such or not running
  * container, bad request), 126 (cannot invoke), 127 (command not found). */
 int vs_container_exec (vs_engine *e, const char *what, const vs_exec_req *req, int *code, vs_error *err);
+/* The OCI process of such an exec (the container's own, with the request's
+ * args, env, directory and user), for callers that run it themselves. */
+int vs_container_exec_process (vs_engine *e, const vs_container *c, const vs_exec_req *req, json_t **ret,
+                               vs_error *err);
 
 /* ---- top ---- */
 

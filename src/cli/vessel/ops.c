@@ -80,153 +80,6 @@ env_file (const char *path, char ***env, size_t *n)
   return 0;
 }
 
-/* -u NAME|UID[:GROUP|GID] from the container's /etc/passwd and /etc/group
- * (its rootfs is mounted while it runs). */
-static int
-exec_user (const char *rootfs, const char *spec, json_t **ret, vs_error *err)
-{
-  _cleanup_free_ char *copy = strdup (spec);
-  char *grp, path[PATH_MAX], line[1024];
-  long uid = -1, gid = -1;
-  FILE *f;
-
-  if (copy == NULL)
-    return vs_fail (err, ENOMEM, "exec --user");
-  grp = strchr (copy, ':');
-  if (grp)
-    *grp++ = '\0';
-  snprintf (path, sizeof path, "%s/etc/passwd", rootfs);
-  f = fopen (path, "re");
-  while (f && fgets (line, sizeof line, f))
-    {
-      char *fields[4], *save = NULL;
-      size_t n = 0;
-      for (char *t = strtok_r (line, ":", &save); t && n < 4; t = strtok_r (NULL, ":", &save))
-        fields[n++] = t;
-      if (n == 4 && (strcmp (fields[0], copy) == 0 || strcmp (fields[2], copy) == 0))
-        {
-          uid = atol (fields[2]);
-          gid = atol (fields[3]);
-          break;
-        }
-    }
-  if (f)
-    fclose (f);
-  if (uid < 0)
-    {
-      char *end;
-      uid = strtol (copy, &end, 10);
-      if (*copy == '\0' || *end || uid < 0)
-        return vs_fail (err, 0, "unable to find user %s: no matching entries in passwd file", copy);
-      gid = 0;
-    }
-  if (grp)
-    {
-      char *end;
-      gid = strtol (grp, &end, 10);
-      if (*grp == '\0' || *end || gid < 0)
-        {
-          gid = -1;
-          snprintf (path, sizeof path, "%s/etc/group", rootfs);
-          f = fopen (path, "re");
-          while (f && fgets (line, sizeof line, f))
-            {
-              char *fields[3], *save = NULL;
-              size_t n = 0;
-              for (char *t = strtok_r (line, ":", &save); t && n < 3; t = strtok_r (NULL, ":", &save))
-                fields[n++] = t;
-              if (n == 3 && strcmp (fields[0], grp) == 0)
-                {
-                  gid = atol (fields[2]);
-                  break;
-                }
-            }
-          if (f)
-            fclose (f);
-          if (gid < 0)
-            return vs_fail (err, 0, "unable to find group %s: no matching entries in group file", grp);
-        }
-    }
-  *ret = json_pack ("{s:I, s:I}", "uid", (json_int_t) uid, "gid", (json_int_t) gid);
-  return 0;
-}
-
-/* The process for `exec -t`: the container's, with the request's args,
- * environment, directory and user, and a terminal. */
-static int
-exec_tty_process (const char *dir, const vs_exec_req *req, json_t **ret, vs_error *err)
-{
-  char path[PATH_MAX];
-  json_error_t jerr;
-  json_t *doc, *proc, *env, *args;
-  unsigned short rows, cols;
-
-  snprintf (path, sizeof path, "%s/config.json", dir);
-  doc = json_load_file (path, 0, &jerr);
-  if (doc == NULL)
-    return vs_fail (err, 0, "exec: read %s: %s", path, jerr.text);
-  proc = json_deep_copy (json_object_get (doc, "process"));
-  json_decref (doc);
-  if (!json_is_object (proc))
-    {
-      json_decref (proc);
-      return vs_fail (err, 0, "exec: %s has no process", path);
-    }
-  args = json_array ();
-  for (char **a = req->args; *a; a++)
-    json_array_append_new (args, json_string (*a));
-  json_object_set_new (proc, "args", args);
-  json_object_set_new (proc, "terminal", json_true ());
-  json_object_del (proc, "consoleSize");
-  if (cli_terminal_size (&rows, &cols))
-    json_object_set_new (proc, "consoleSize", json_pack ("{s:i, s:i}", "height", (int) rows, "width", (int) cols));
-  env = json_object_get (proc, "env");
-  if (!json_is_array (env))
-    json_object_set_new (proc, "env", env = json_array ());
-  for (char **kv = req->env; kv && *kv; kv++)
-    {
-      size_t i, klen = strcspn (*kv, "=");
-      json_t *v;
-      bool replaced = false;
-      json_array_foreach (env, i, v)
-        {
-          const char *e = json_string_value (v);
-          if (e && strncmp (e, *kv, klen) == 0 && e[klen] == '=')
-            {
-              json_array_set_new (env, i, json_string (*kv));
-              replaced = true;
-              break;
-            }
-        }
-      if (!replaced)
-        json_array_append_new (env, json_string (*kv));
-    }
-  if (req->workdir)
-    {
-      if (req->workdir[0] != '/')
-        {
-          json_decref (proc);
-          return vs_fail (err, 0, "the working directory '%s' is invalid, it needs to be an absolute path",
-                          req->workdir);
-        }
-      json_object_set_new (proc, "cwd", json_string (req->workdir));
-    }
-  if (req->user && req->user[0])
-    {
-      json_t *u = NULL;
-      snprintf (path, sizeof path, "%s/rootfs", dir);
-      int r = exec_user (path, req->user, &u, err);
-      if (r < 0)
-        {
-          json_decref (proc);
-          return r;
-        }
-      json_object_set_new (proc, "user", u);
-    }
-  *ret = proc;
-  return 0;
-}
-
 /* The runtime's last error in its json log, or "". */
 static void
 runtime_log_error (const char *path, char *msg, size_t len)
@@ -281,7 +134,20 @@ exec_tty (vs_cli *cli, const char *what, const vs_exec_req *req, const cli_attac
         r = vs_fail (err, 0, "container %s is paused, unpause the container before exec", c.id);
       else if (strcmp (c.status, "running") != 0)
         r = vs_fail (err, 0, "container %s is not running", c.id);
+      /* the container's process with the request's args, env, cwd and
+         user, then a terminal of our size */
+      if (r == 0 && (r = vs_container_exec_process (&e, &c, req, &proc, err)) < 0)
+        *code = EXIT_CANNOT_INVOKE;
       vs_container_free (&c);
+    }
+  if (r == 0)
+    {
+      unsigned short rows, cols;
+      json_object_set_new (proc, "terminal", json_true ());
+      json_object_del (proc, "consoleSize");
+      if (cli_terminal_size (&rows, &cols))
+        json_object_set_new (proc, "consoleSize",
+                             json_pack ("{s:i, s:i}", "height", (int) rows, "width", (int) cols));
     }
   if (r == 0 && (dir = vs_container_path (&e, id, NULL)) == NULL)
     r = vs_fail (err, ENOMEM, "exec");
@@ -289,10 +155,8 @@ exec_tty (vs_cli *cli, const char *what, const vs_exec_req *req, const cli_attac
   snprintf (runtime, sizeof runtime, "%s", e.runtime);
   vs_engine_close (&e);
   if (r < 0)
-    return r;
-  if ((r = exec_tty_process (dir, req, &proc, err)) < 0)
     {
-      *code = EXIT_CANNOT_INVOKE;
+      json_decref (proc);
       return r;
     }
 
