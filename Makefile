@@ -71,7 +71,7 @@ build/asan/tests/%: $(SAN)/tests/unit/%.o $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $
 
 UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
-test: build/asan/vessel-runtime build/asan/vessel build/asan/vessel-monitor $(UNIT_BINS)
+test: build/asan/vessel-runtime build/asan/vessel build/asan/vessel-monitor build/vessel-monitor $(UNIT_BINS)
 	@tests/run-all.sh $(UNIT_BINS)
 
 demo:
