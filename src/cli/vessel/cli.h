@@ -2,6 +2,7 @@
  * reporting with docker's exit codes, and option-parsing helpers. */
 #pragma once
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -38,6 +39,13 @@ void cli_human_ago (char *buf, size_t len, int64_t when);
 bool cli_tls_verify (const char *host, int flag /* -1 unset, 0, 1 */);
 /* Parse a --tls-verify[=bool] value: -1 when bad. */
 int cli_parse_bool (const char *s);
+
+/* `X inspect [-f|--format TEMPLATE] NAME...`: each name through get (a new
+ * reference, or NULL with err filled), printed as docker does: one JSON
+ * array, or the template once per object.  An unknown name prints its
+ * error and makes the exit code 125; the others are still shown. */
+int cli_inspect (const char *cmd, const char *kind, int argc, char **argv,
+                 json_t *(*get) (void *user, const char *name, vs_error *err), void *user);
 
 /* Commands (one file per family). */
 int cmd_pull (vs_cli *cli, int argc, char **argv);

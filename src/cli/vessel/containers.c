@@ -1489,68 +1489,30 @@ cmd_ps (vs_cli *cli, int argc, char **argv)
   return 0;
 }
 
+static json_t *
+container_get (void *engine, const char *name, vs_error *err)
+{
+  vs_container c;
+  json_t *j;
+  if (vs_container_get (engine, name, &c, err) < 0)
+    return NULL;
+  j = vs_container_inspect (engine, &c);
+  vs_container_free (&c);
+  if (j == NULL)
+    vs_fail (err, ENOMEM, "inspect %s", name);
+  return j;
+}
+
 int
 cmd_container_inspect (vs_cli *cli, int argc, char **argv)
 {
-  static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-  const char *format = NULL;
-  vs_format *fmt = NULL;
-  vs_engine e;
   vs_error err = { 0 };
-  json_t *all = json_array ();
-  int opt, rc = 0;
-
-  opterr = 0;
-  while ((opt = getopt_long (argc, argv, "+f:", opts, NULL)) != -1)
-    {
-      if (opt != 'f')
-        {
-          json_decref (all);
-          return cli_usage ("inspect", "unknown flag `%s`", argv[optind - 1]);
-        }
-      format = optarg;
-    }
-  if (argc - optind < 1)
-    {
-      json_decref (all);
-      return cli_usage ("inspect", "expected at least one CONTAINER");
-    }
-  if ((format && vs_format_new (format, &fmt, &err) < 0) || engine_open (cli, &e, &err) < 0)
-    {
-      json_decref (all);
-      vs_format_free (fmt);
-      return cli_error (&err);
-    }
-  for (int i = optind; i < argc; i++)
-    {
-      vs_container c;
-      if (vs_container_get (&e, argv[i], &c, &err) < 0)
-        {
-          fprintf (stderr, "Error: %s\n", err.msg);
-          rc = EXIT_ENGINE;
-          continue;
-        }
-      json_t *j = vs_container_inspect (&e, &c);
-      vs_container_free (&c);
-      if (fmt)
-        {
-          if (vs_format_render (fmt, j, stdout, &err) < 0)
-            rc = cli_error (&err);
-          json_decref (j);
-        }
-      else
-        json_array_append_new (all, j);
-    }
+  vs_engine e;
+  int rc;
+  if (engine_open (cli, &e, &err) < 0)
+    return cli_error (&err);
+  rc = cli_inspect ("inspect", "CONTAINER", argc, argv, container_get, &e);
   vs_engine_close (&e);
-  if (fmt == NULL)
-    {
-      char *s = json_dumps (all, JSON_INDENT (4) | JSON_PRESERVE_ORDER);
-      if (s)
-        puts (s);
-      free (s);
-    }
-  json_decref (all);
-  vs_format_free (fmt);
   return rc;
 }
 

@@ -299,66 +299,27 @@ image_json (vs_store *s, const vs_image *img, json_t **ret, vs_error *err)
   return 0;
 }
 
+static json_t *
+image_get (void *store, const char *name, vs_error *err)
+{
+  vs_image img;
+  json_t *j = NULL;
+  if (vs_store_image_get (store, name, &img, err) < 0)
+    return NULL;
+  if (image_json (store, &img, &j, err) < 0)
+    j = NULL;
+  vs_image_free (&img);
+  return j;
+}
+
 int
 cmd_image_inspect (vs_cli *cli, int argc, char **argv)
 {
-  static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
   _cleanup_store_ vs_store *s = NULL;
-  _cleanup_format_ vs_format *fmt = NULL;
-  _cleanup_json_ json_t *all = json_array ();
-  const char *format = NULL;
   vs_error err = { 0 };
-  int opt, r, rc = 0;
-
-  opterr = 0;
-  while ((opt = getopt_long (argc, argv, "+f:", opts, NULL)) != -1)
-    {
-      if (opt != 'f')
-        return cli_usage ("image inspect", "unknown flag `%s`", argv[optind - 1]);
-      format = optarg;
-    }
-  if (argc - optind < 1)
-    return cli_usage ("image inspect", "expected at least one IMAGE");
-  if (format && (r = vs_format_new (format, &fmt, &err)) < 0)
+  if (cli_store (cli, false, &s, &err) < 0)
     return cli_error (&err);
-  if ((r = cli_store (cli, false, &s, &err)) < 0)
-    return cli_error (&err);
-  for (int i = optind; i < argc; i++)
-    {
-      vs_image img;
-      json_t *j = NULL;
-      r = vs_store_image_get (s, argv[i], &img, &err);
-      if (r == 0)
-        {
-          r = image_json (s, &img, &j, &err);
-          vs_image_free (&img);
-        }
-      if (r < 0)
-        {
-          fprintf (stderr, "Error: %s\n", err.msg);
-          rc = EXIT_ENGINE;
-          continue;
-        }
-      if (fmt)
-        {
-          if (vs_format_render (fmt, j, stdout, &err) < 0)
-            {
-              json_decref (j);
-              return cli_error (&err);
-            }
-          json_decref (j);
-        }
-      else
-        json_array_append_new (all, j);
-    }
-  if (fmt == NULL)
-    {
-      char *text = json_dumps (all, JSON_INDENT (4) | JSON_PRESERVE_ORDER);
-      if (text)
-        puts (text);
-      free (text);
-    }
-  return rc;
+  return cli_inspect ("image inspect", "IMAGE", argc, argv, image_get, s);
 }
 
 int

@@ -9,7 +9,9 @@
 #include "../../basic/cleanup.h"
 #include "../../version.h"
 #include "../../engine/engine.h"
+#include "../../basic/json-util.h"
 #include "cli.h"
+#include "format.h"
 
 typedef struct
 {
@@ -145,6 +147,55 @@ cli_store (vs_cli *cli, bool exclusive, vs_store **ret, vs_error *err)
       *ret = NULL;
     }
   return r;
+}
+
+int
+cli_inspect (const char *cmd, const char *kind, int argc, char **argv,
+             json_t *(*get) (void *user, const char *name, vs_error *err), void *user)
+{
+  static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+  _cleanup_format_ vs_format *fmt = NULL;
+  _cleanup_json_ json_t *all = json_array ();
+  vs_error err = { 0 };
+  int opt, rc = 0;
+
+  optind = 0;
+  opterr = 0;
+  /* flags may follow the names, as with docker */
+  while ((opt = getopt_long (argc, argv, "f:", opts, NULL)) != -1)
+    {
+      if (opt != 'f')
+        return cli_usage (cmd, "unknown flag `%s`", argv[optind - 1]);
+      vs_format_free (fmt);
+      fmt = NULL;
+      if (vs_format_new (optarg, &fmt, &err) < 0)
+        return cli_error (&err);
+    }
+  if (argc - optind < 1)
+    return cli_usage (cmd, "expected at least one %s", kind);
+  for (int i = optind; i < argc; i++)
+    {
+      json_t *j = get (user, argv[i], &err);
+      if (j == NULL)
+        {
+          rc = cli_error (&err);
+          continue;
+        }
+      if (fmt && vs_format_render (fmt, j, stdout, &err) < 0)
+        rc = cli_error (&err);
+      if (fmt)
+        json_decref (j);
+      else
+        json_array_append_new (all, j);
+    }
+  if (fmt == NULL)
+    {
+      char *text = json_dumps (all, JSON_INDENT (4) | JSON_PRESERVE_ORDER);
+      if (text)
+        puts (text);
+      free (text);
+    }
+  return rc;
 }
 
 static void

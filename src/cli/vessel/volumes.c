@@ -156,61 +156,22 @@ cmd_volume_ls (vs_cli *cli, int argc, char **argv)
   return r < 0 ? cli_error (&err) : 0;
 }
 
+static json_t *
+volume_get (void *engine, const char *name, vs_error *err)
+{
+  return vs_volume_inspect (engine, name, err);
+}
+
 int
 cmd_volume_inspect (vs_cli *cli, int argc, char **argv)
 {
-  static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-  const char *format = NULL;
-  vs_format *fmt = NULL;
   vs_error err = { 0 };
   vs_engine e;
-  json_t *all;
-  int opt, r, rc = 0;
-
-  opterr = 0;
-  while ((opt = getopt_long (argc, argv, "+f:", opts, NULL)) != -1)
-    {
-      if (opt != 'f')
-        return cli_usage ("volume inspect", "unknown flag `%s`", argv[optind - 1]);
-      format = optarg;
-    }
-  if (argc - optind < 1)
-    return cli_usage ("volume inspect", "expected at least one VOLUME");
-  if (format && (r = vs_format_new (format, &fmt, &err)) < 0)
+  int rc;
+  if (open_engine (cli, &e, &err) < 0)
     return cli_error (&err);
-  if ((r = open_engine (cli, &e, &err)) < 0)
-    {
-      vs_format_free (fmt);
-      return cli_error (&err);
-    }
-  all = json_array ();
-  for (int i = optind; i < argc; i++)
-    {
-      json_t *j = vs_volume_inspect (&e, argv[i], &err);
-      if (j == NULL)
-        {
-          rc = cli_error (&err);
-          continue;
-        }
-      if (fmt)
-        {
-          if (vs_format_render (fmt, j, stdout, &err) < 0)
-            rc = cli_error (&err);
-          json_decref (j);
-        }
-      else
-        json_array_append_new (all, j);
-    }
+  rc = cli_inspect ("volume inspect", "VOLUME", argc, argv, volume_get, &e);
   vs_engine_close (&e);
-  vs_format_free (fmt);
-  if (!format)
-    {
-      char *text = json_dumps (all, JSON_INDENT (4) | JSON_PRESERVE_ORDER);
-      if (text)
-        printf ("%s\n", text);
-      free (text);
-    }
-  json_decref (all);
   return rc;
 }
 
