@@ -973,19 +973,6 @@ vs_container_copy_to (vs_engine *e, const char *what, const char *src, const cha
 
 /* ---- commit ---- */
 
-static void
-rfc3339_now (char *buf, size_t len, time_t *now)
-{
-  struct timespec ts;
-  struct tm tm;
-  char base[32];
-  clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, len, "%s.%09ldZ", base, ts.tv_nsec);
-  *now = ts.tv_sec;
-}
-
 /* Env: KEY=VALUE entries of add replace those of the same key in env. */
 static void
 merge_env (json_t *env, json_t *add)
@@ -1172,7 +1159,7 @@ vs_container_commit (vs_engine *e, const char *what, const vs_commit_opts *o, ch
   layers[n - 1].size = usize;
 
   /* the config */
-  rfc3339_now (created, sizeof created, &now);
+  vs_rfc3339_now (created, sizeof created, &now);
   {
     json_t *args = json_loads (c.command, 0, NULL), *a;
     size_t i, len = 0;

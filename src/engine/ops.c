@@ -413,9 +413,8 @@ forward_signal (int sig, siginfo_t *info, void *ctx)
     kill (exec_child, sig);
 }
 
-/* The runtime's error from its json --log file, or "" when it logged none. */
-static void
-log_error (const char *path, char *msg, size_t len)
+void
+vs_runtime_log_error (const char *path, char *msg, size_t len)
 {
   FILE *f = fopen (path, "re");
   char *line = NULL;
@@ -564,7 +563,7 @@ vs_container_exec (vs_engine *e, const char *what, const vs_exec_req *req, int *
   msg[0] = '\0';
   if (logpath[0])
     {
-      log_error (logpath, msg, sizeof msg);
+      vs_runtime_log_error (logpath, msg, sizeof msg);
       unlink (logpath);
     }
   r = 0;

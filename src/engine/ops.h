@@ -31,6 +31,9 @@ int vs_container_exec (vs_engine *e, const char *what, const vs_exec_req *req, i
 int vs_container_exec_process (vs_engine *e, const vs_container *c, const vs_exec_req *req, json_t **ret,
                                vs_error *err);
 
+/* The runtime's last error in its json --log file, or "" when it logged none. */
+void vs_runtime_log_error (const char *path, char *msg, size_t len);
+
 /* ---- top ---- */
 
 typedef struct vs_proc

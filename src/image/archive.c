@@ -1610,8 +1610,8 @@ apply_change (json_t *cfg, const char *change, vs_error *err)
   return r;
 }
 
-static void
-rfc3339_now (char *buf, size_t len, time_t *now)
+void
+vs_rfc3339_now (char *buf, size_t len, time_t *now)
 {
   struct timespec ts;
   struct tm tm;
@@ -1683,7 +1683,7 @@ vs_archive_import (vs_store *s, int in, const vs_import_opts *o, char id[72], vs
     goto fail;
 
   /* the config */
-  rfc3339_now (created, sizeof created, &now);
+  vs_rfc3339_now (created, sizeof created, &now);
   os = strndup (plat, strcspn (plat, "/"));
   arch = plat + strcspn (plat, "/") + (plat[strcspn (plat, "/")] ? 1 : 0);
   variant = strchr (arch, '/');

@@ -69,3 +69,8 @@ int vs_archive_import (vs_store *s, int fd, const vs_import_opts *opts, char id[
  * object of an image config (for commit).  Errors start with "import: ". */
 struct json_t;
 int vs_archive_apply_change (struct json_t *config, const char *change, vs_error *err);
+
+/* Now as an image config's "created" (RFC 3339, nanoseconds, UTC); *now
+ * gets the seconds. */
+#include <time.h>
+void vs_rfc3339_now (char *buf, size_t len, time_t *now);

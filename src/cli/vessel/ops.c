@@ -80,30 +80,6 @@ env_file (const char *path, char ***env, size_t *n)
   return 0;
 }
 
-/* The runtime's last error in its json log, or "". */
-static void
-runtime_log_error (const char *path, char *msg, size_t len)
-{
-  FILE *f = fopen (path, "re");
-  char *line = NULL;
-  size_t cap = 0;
-
-  msg[0] = '\0';
-  if (f == NULL)
-    return;
-  while (getline (&line, &cap, f) > 0)
-    {
-      json_t *j = json_loads (line, 0, NULL);
-      const char *lvl = json_string_value (json_object_get (j, "level"));
-      const char *m = json_string_value (json_object_get (j, "msg"));
-      if (lvl && m && strcmp (lvl, "error") == 0)
-        snprintf (msg, len, "%s", m);
-      json_decref (j);
-    }
-  free (line);
-  fclose (f);
-}
-
 /* exec -t: `vessel-runtime exec --console-socket` run from here (no
  * monitor): the pty master comes over our socket, we relay it (raw mode,
  * detach keys, resizes) and pass the process's exit status through. */
@@ -282,7 +258,7 @@ exec_tty (vs_cli *cli, const char *what, const vs_exec_req *req, const cli_attac
   if (*code != 0 && logpath[0])
     {
       char msg[1024];
-      runtime_log_error (logpath, msg, sizeof msg);
+      vs_runtime_log_error (logpath, msg, sizeof msg);
       if (msg[0])
         {
           /* the runtime failed, not the process (it said why on stderr) */
