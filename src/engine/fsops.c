@@ -767,6 +767,22 @@ tar_source (int out, int pathfd, const char *name, bool contents, const char *wh
   return tar_close (&t, r);
 }
 
+/* cp of a folder's content ("SRC/."): make DEST under *dirfd and move
+ * *dirfd into it. */
+static int
+enter_new_dir (int *dirfd, const char *name, mode_t mode, const char *msg, const char *dest, vs_error *err)
+{
+  int sub;
+  if (mkdirat (*dirfd, name, mode) < 0 && errno != EEXIST)
+    return vs_fail (err, errno, "%s: create %s", msg, dest);
+  sub = openat (*dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (sub < 0)
+    return vs_fail (err, errno, "%s: open %s", msg, dest);
+  close (*dirfd);
+  *dirfd = sub;
+  return 0;
+}
+
 static int
 unpack_into (int in, int dirfd, const char *what, vs_error *err)
 {
@@ -845,17 +861,9 @@ vs_container_copy_from (vs_engine *e, const char *what, const char *src, const c
       target = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (target < 0)
         return vs_fail (err, errno, "%s: destination %s", msg, parent);
-      if (contents)
-        {
-          /* the folder's content goes into a new DEST */
-          if (mkdirat (target, dbase, st.st_mode & 07777) < 0 && errno != EEXIST)
-            return vs_fail (err, errno, "%s: create %s", msg, dest);
-          int sub = openat (target, dbase, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-          if (sub < 0)
-            return vs_fail (err, errno, "%s: open %s", msg, dest);
-          close (target);
-          target = sub;
-        }
+      /* the folder's content goes into a new DEST */
+      if (contents && (r = enter_new_dir (&target, dbase, st.st_mode & 07777, msg, dest, err)) < 0)
+        return r;
       snprintf (name, sizeof name, "%s", dbase);
     }
   else
@@ -944,16 +952,9 @@ vs_container_copy_to (vs_engine *e, const char *what, const char *src, const cha
       target = vs_open_in_root (root, parent, O_RDONLY | O_DIRECTORY, 0, err);
       if (target < 0)
         return vs_fail (err, err->code, "%s: destination directory %s", msg, parent);
-      if (contents)
-        {
-          if (mkdirat (target, dbase, st.st_mode & 07777) < 0 && errno != EEXIST)
-            return vs_fail (err, errno, "%s: create %s", msg, dest);
-          int sub = openat (target, dbase, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-          if (sub < 0)
-            return vs_fail (err, errno, "%s: open %s", msg, dest);
-          close (target);
-          target = sub;
-        }
+      /* the folder's content goes into a new DEST */
+      if (contents && (r = enter_new_dir (&target, dbase, st.st_mode & 07777, msg, dest, err)) < 0)
+        return r;
       snprintf (name, sizeof name, "%s", dbase);
     }
   if (target < 0)
