@@ -811,6 +811,7 @@ vs_container_stdio_flags (const vs_container *c, bool *tty, bool *open_stdin)
 }
 
 static int ctr_lock (vs_engine *e, const char *id);
+static void wait_monitor (vs_engine *e, const char *id, int ms);
 
 int
 vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
@@ -834,6 +835,9 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   if (r < 0)
     return r;
   /* under the container's lock, as it is now (a concurrent rm or start) */
+  /* the monitor of an earlier run records its end and cleans up (taking
+     the lock) before a new one may start: wait for it outside the lock */
+  wait_monitor (e, c.id, 10000);
   lock = ctr_lock (e, c.id);
   vs_container_free (&c);
   if (lock < 0)
@@ -1142,12 +1146,6 @@ vs_container_wait (vs_engine *e, const char *what, int *code, vs_error *err)
   *code = c.exit_code;
   vs_container_free (&c);
   return 0;
-}
-
-bool
-vs_container_monitor_alive (vs_engine *e, const char *id)
-{
-  return monitor_pid (e, id) > 0;
 }
 
 int

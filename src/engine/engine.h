@@ -122,9 +122,7 @@ int vs_container_stop (vs_engine *e, const char *what, int timeout, vs_error *er
 int vs_container_wait (vs_engine *e, const char *what, int *code, vs_error *err);
 /* The exit code a removed container had (kept with its log): 0 or -ENOENT. */
 int vs_container_removed_exit (vs_engine *e, const char *id, int *code);
-/* Whether the container's monitor (or its exit command) still runs. */
-bool vs_container_monitor_alive (vs_engine *e, const char *id);
-/* Its pid, or -1 when it is gone. */
+/* The pid of the container's monitor (or of its exit command), -1 when gone. */
 int vs_container_monitor_pid (vs_engine *e, const char *id);
 /* rm: refuses a running one unless force (then kills it). */
 int vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, vs_error *err);

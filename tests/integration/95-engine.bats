@@ -318,3 +318,18 @@ JSON
   done
   assert_clean
 }
+
+@test "restart: the old run ends (its monitor too), a new one starts" {
+  id=$(vessel run -d busybox sh -c 'echo started; exec sleep 100')
+  pid1=$(vessel inspect --format '{{.State.Pid}}' "$id")
+  run vessel restart -t 1 "$id"
+  [ "$status" -eq 0 ]
+  run vessel inspect --format '{{.State.Status}} {{.State.Pid}}' "$id"
+  [[ "$output" == running* ]]
+  [ "${output#running }" != "$pid1" ]
+  for i in $(seq 1 50); do [ "$(vessel logs "$id" | grep -c started)" = 2 ] && break; sleep 0.1; done
+  [ "$(vessel logs "$id" | grep -c started)" = 2 ]
+  [ "$(pgrep -fc "vessel-monitor.*$id")" = 1 ]
+  vessel rm -f "$id" >/dev/null
+  assert_clean
+}

@@ -876,7 +876,7 @@ detach_owner (vs_cli *cli, const char *id)
     return cli_error (&err);
   vs_container_unmark_attached (&e, id);
   /* it ended while we were still marked: the cleanup is ours */
-  if (!vs_container_monitor_alive (&e, id) && vs_container_cleanup (&e, id, &err) < 0)
+  if (vs_container_monitor_pid (&e, id) < 0 && vs_container_cleanup (&e, id, &err) < 0)
     fprintf (stderr, "Error: %s\n", err.msg);
   vs_engine_close (&e);
   return 0;
@@ -1218,17 +1218,7 @@ do_restart (vs_engine *e, const char *what, void *user, vs_error *err)
 {
   int code, r = vs_container_stop (e, what, *(int *) user, err);
   if (r == 0)
-    {
-      /* the monitor of the old run must be gone before a new one starts */
-      vs_container c;
-      if (vs_container_get (e, what, &c, err) == 0)
-        {
-          for (int i = 0; i < 1000 && vs_container_monitor_alive (e, c.id); i++)
-            usleep (10000);
-          vs_container_free (&c);
-        }
-      r = vs_container_start (e, what, &code, err);
-    }
+    r = vs_container_start (e, what, &code, err); /* it waits for the old run's monitor */
   return r;
 }
 
