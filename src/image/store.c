@@ -144,7 +144,7 @@ vs_store_open (const char *root, bool exclusive, vs_store **ret, vs_error *err)
       || (r = open_dir_p (root, "images/ingest", &s->ingest_fd, err)) < 0
       || (r = open_dir_p (root, "snapshots", &s->snap_fd, err)) < 0)
     return r;
-  if (exclusive && faccessat (AT_FDCWD, root, F_OK, 0) == 0)
+  if (exclusive) /* the root exists: made above */
     {
       static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
       free (p);

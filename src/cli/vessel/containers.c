@@ -27,7 +27,7 @@
 static int
 engine_open (vs_cli *cli, vs_engine *e, vs_error *err)
 {
-  return vs_engine_open (e, cli->root, cli->runroot, false, e ? err : err);
+  return vs_engine_open (e, cli->root, cli->runroot, false, err);
 }
 
 /* ---- run / create flags ---- */
