@@ -3,6 +3,8 @@
 # print one closing line: "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
+# No test reads the caller's terminal (CI has no standard input at all).
+exec </dev/null
 export VESSEL_RUNTIME="$PWD/build/asan/vessel-runtime"
 export VESSEL="$PWD/build/asan/vessel"
 export VESSEL_MONITOR="${VESSEL_MONITOR:-$PWD/build/asan/vessel-monitor}"
@@ -32,7 +34,7 @@ done
 for b in tests/integration/*.bats; do
   [ -e "$b" ] || continue
   echo "# integration: $b"
-  bats --tap "$b" 2>&1 | count "$tally"
+  bats --tap --print-output-on-failure "$b" 2>&1 | count "$tally"
 done
 pass=$(grep -c p "$tally" || true)
 fail=$(grep -c f "$tally" || true)

@@ -23,12 +23,17 @@ setup() {
 }
 teardown() { engine_teardown; }
 
-# `vessel ARGS` on a pty made by script; stdin feeds the pty.
+# `vessel ARGS` on a pty made by script; stdin feeds the pty.  script runs
+# the command with $SHELL -c: bash is named (the quoting is bash's), and the
+# command is exec'ed under `timeout --foreground` so vessel stays in the
+# terminal's foreground process group (CI has no SHELL: dash would fork
+# timeout, which moves itself to a new group, and vessel's tcsetattr would
+# stop it with SIGTTOU).
 on_tty() {
-  local cmd="timeout --kill-after=5 30 $VESSEL_BIN --root $VESSEL_ROOT_DIR"
+  local cmd="exec timeout --foreground --kill-after=5 30 $VESSEL_BIN --root $VESSEL_ROOT_DIR"
   local a
   for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
-  script -qec "$cmd" /dev/null
+  SHELL=/bin/bash script -qec "$cmd" /dev/null
 }
 
 wait_running() {
