@@ -2,15 +2,17 @@
  *
  * CVE-2019-5736: a container process that can reach the runtime through
  * /proc/<pid>/exe could overwrite the host binary.  Before a command that
- * enters a container we re-execute from a sealed memfd, so /proc/self/exe
- * names a read-only anonymous copy, never the file on the host. */
+ * enters a container we re-execute through a private read-only overlay of
+ * the binary (no copy), or else from a sealed memfd copy, so /proc/self/exe
+ * never names a file that can be written. */
 #pragma once
 
 #include <stdbool.h>
 
 #include "../basic/error.h"
 
-/* Whether this process already runs from a sealed copy. */
+/* Whether this process already runs from a read-only overlay or a sealed copy. */
 bool rt_selfexe_is_sealed (void);
-/* Re-exec from a sealed memfd unless already sealed.  Only returns on error. */
-int rt_selfexe_ensure_sealed (char **argv, vs_error *err);
+/* Re-exec through the overlay (its empty layer made in ROOT) or a sealed
+   memfd, unless already so.  Only returns on error. */
+int rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err);

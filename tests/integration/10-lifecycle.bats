@@ -238,7 +238,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
   [ "$(echo "$output" | jq -r .bundle)" = "$BUNDLE" ]
   run rt delete done
   [ "$status" -eq 0 ]
-  [ -z "$(ls -A "$RT_ROOT" | grep -vx .seccomp-cache)" ]
+  [ -z "$(ls "$RT_ROOT")" ]
   assert_nothing_left
 }
 
@@ -254,7 +254,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
   run rt state fg
   [ "$status" -ne 0 ]
   [[ "$output" == *"fg"*"does not exist"* ]]
-  [ -z "$(ls -A "$RT_ROOT" | grep -vx .seccomp-cache)" ]
+  [ -z "$(ls "$RT_ROOT")" ]
 
   make_bundle '.process.args=["true"]'
   run rt run --bundle "$BUNDLE" fg0
@@ -270,7 +270,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
   make_bundle '.linux.namespaces |= map(select(.type != "pid")) | .process.args=["sh","-c","kill -TERM $$; sleep 5"]'
   run rt run --bundle "$BUNDLE" sig15
   [ "$status" -eq 143 ]
-  [ -z "$(ls -A "$RT_ROOT" | grep -vx .seccomp-cache)" ]
+  [ -z "$(ls "$RT_ROOT")" ]
   assert_nothing_left
 }
 
@@ -604,7 +604,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
   done
   run rt state race
   [ "$status" -ne 0 ]
-  [ -z "$(ls -A "$RT_ROOT" | grep -vx .seccomp-cache)" ]
+  [ -z "$(ls "$RT_ROOT")" ]
   assert_nothing_left
 }
 
@@ -657,7 +657,7 @@ EOF
   [ "$status" -eq 0 ]
   run rt state victim
   [ "$status" -ne 0 ]
-  [ -z "$(ls -A "$RT_ROOT" | grep -vx .seccomp-cache)" ]
+  [ -z "$(ls "$RT_ROOT")" ]
   [ -z "$(pgrep -f "vessel-runtime --root $RT_ROOT ")" ]
   assert_nothing_left
 }

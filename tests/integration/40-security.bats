@@ -45,16 +45,19 @@ teardown() {
 
 # ---- runc CVE-2019-5736: overwrite the runtime through /proc/PID/exe ----
 
-@test "CVE-2019-5736: the created init is a sealed memfd the container cannot write" {
+@test "CVE-2019-5736: the created init runs from a read-only overlay the container cannot write" {
   make_bundle '.process.args=["sleep","100"]'
   run rt_create --bundle "$BUNDLE" c1
   [ "$status" -eq 0 ]
   [ "$(rt state c1 | jq -r .status)" = "created" ]
   local pid
   pid=$(rt state c1 | jq -r .pid)
+  # a private overlay of the runtime's folder, never mounted anywhere: the
+  # link names the binary inside it, and its file system is an overlay
   run readlink "/proc/$pid/exe"
   echo "exe: $output"
-  [[ "$output" == /memfd:* ]]
+  [ "$output" = "/$(basename "$RUNTIME")" ]
+  [ "$(stat -f -L -c %T "/proc/$pid/exe")" = overlayfs ]
 
   # from inside the container's namespaces, with the container's busybox
   run nsenter -t "$pid" -m -p -- /bin/sh -c 'readlink /proc/1/exe; echo pwned >/proc/1/exe && echo WROTE; echo pwned >>/proc/1/exe && echo WROTE'
@@ -67,6 +70,24 @@ teardown() {
   rt delete --force c1
   [ "$(runtime_sha)" = "$RUNTIME_SHA_BEFORE" ]
   assert_nothing_left
+}
+
+@test "CVE-2019-5736: where no overlay can be made, the init is a sealed memfd" {
+  # a ',' in the runtime root cannot be given to overlayfs: the copy is used
+  RT_ROOT="$TEST_TMP/st,ate"
+  make_bundle '.process.args=["sleep","100"]'
+  run rt_create --bundle "$BUNDLE" c1
+  [ "$status" -eq 0 ]
+  local pid
+  pid=$(rt state c1 | jq -r .pid)
+  run readlink "/proc/$pid/exe"
+  echo "exe: $output"
+  [[ "$output" == /memfd:vessel-runtime* ]]
+  run sh -c "echo pwned >/proc/$pid/exe"
+  [ "$status" -ne 0 ]
+  rt delete --force c1
+  [ "$(runtime_sha)" = "$RUNTIME_SHA_BEFORE" ]
+  [ -z "$(ls "$RT_ROOT")" ]
 }
 
 @test "CVE-2019-5736: an entrypoint with #!/proc/self/exe cannot modify the runtime" {

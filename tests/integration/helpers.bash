@@ -51,7 +51,7 @@ snapshot() {
     echo "## mounts"; awk '{print $5}' /proc/self/mountinfo | sort
     # container folders: /sys/fs/cgroup/<hierarchy>/vessel-<id> by default
     echo "## cgroups"; find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort
-    echo "## state"; ls -A "$RT_ROOT" 2>/dev/null | grep -vx .seccomp-cache | sort
+    echo "## state"; ls "$RT_ROOT" 2>/dev/null | sort
     echo "## procs"; pgrep -f "vessel-runtime --root $RT_ROOT" | grep -v "^$$\$" | sort || true
   } >"$1"
 }

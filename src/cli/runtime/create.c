@@ -60,7 +60,7 @@ verb_create (struct rt_cli *g, int argc, char **argv)
 
   if (parse_create ("create", false, argc, argv, &o) != 0)
     return 1;
-  if (rt_selfexe_ensure_sealed (g->argv0, &err) < 0 || rt_container_create (&o, &err) < 0)
+  if (rt_selfexe_ensure_sealed (g->argv0, g->root, &err) < 0 || rt_container_create (&o, &err) < 0)
     return cli_fail (&err);
   return 0;
 }
@@ -74,7 +74,7 @@ verb_run (struct rt_cli *g, int argc, char **argv)
 
   if (parse_create ("run", true, argc, argv, &o) != 0)
     return 1;
-  if (rt_selfexe_ensure_sealed (g->argv0, &err) < 0 || rt_container_run (&o, &status, &err) < 0)
+  if (rt_selfexe_ensure_sealed (g->argv0, g->root, &err) < 0 || rt_container_run (&o, &status, &err) < 0)
     return cli_fail (&err);
   return status;
 }

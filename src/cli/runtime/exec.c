@@ -92,7 +92,7 @@ verb_exec (struct rt_cli *g, int argc, char **argv)
     }
   o.env = env;
   o.caps = caps;
-  if (rt_selfexe_ensure_sealed (g->argv0, &err) < 0 || rt_container_exec (&o, &status, &err) < 0)
+  if (rt_selfexe_ensure_sealed (g->argv0, g->root, &err) < 0 || rt_container_exec (&o, &status, &err) < 0)
     ret = cli_fail (&err);
   else
     ret = status;
