@@ -12,13 +12,13 @@ PKG_STATIC := $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
 # The engine (build/vessel) also uses the image libraries; the runtime does not.
 IMG_PKGS   := libarchive libcurl sqlite3 libcrypto libisal
 IMG_CFLAGS := $(shell pkg-config --cflags $(IMG_PKGS) 2>/dev/null)
-# libcurl and libarchive are dlopen'ed on first use (src/image/lazy-libs.h).
-IMG_LIBS   := $(shell pkg-config --libs sqlite3 libcrypto libisal 2>/dev/null) -lpthread
+# libcurl, libarchive and libcrypto are dlopen'ed on first use (src/image/lazy-libs.h).
+IMG_LIBS   := $(shell pkg-config --libs sqlite3 libisal 2>/dev/null) -ldl -lpthread
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wno-format-nonliteral -Wno-format-truncation
 BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -fno-strict-aliasing $(PKG_CFLAGS) $(IMG_CFLAGS)
-# Release binaries carry no debug info: the runtime copies itself into a
-# sealed memfd on every create/run, so every byte costs.
+# Release binaries carry no debug info (the runtime may have to copy itself
+# into a sealed memfd on create/run, see src/runtime/selfexe.h).
 REL_CFLAGS  := $(BASE_CFLAGS) -O2 -D_FORTIFY_SOURCE=2 -ffunction-sections -fdata-sections
 REL_LDFLAGS := -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,--as-needed -s
 # ASan and _FORTIFY_SOURCE do not mix well; the sanitizers check more.

@@ -128,6 +128,11 @@ vs_mkdir_p (const char *path, mode_t mode, vs_error *err)
 
   if (len == 0 || len >= sizeof buf)
     return vs_fail (err, ENAMETOOLONG, "create directory `%s`", path);
+  /* the usual case: the parent exists (or all of it does) */
+  if (mkdir (path, mode) == 0 || errno == EEXIST)
+    return 0;
+  if (errno != ENOENT)
+    return vs_fail (err, errno, "create directory `%s`", path);
   memcpy (buf, path, len + 1);
   for (char *p = buf + 1; ; p++)
     {

@@ -23,6 +23,8 @@
 
 #include "../basic/cleanup.h"
 #include "../basic/fs-util.h"
+#include "../basic/json-util.h"
+#include "../image/db.h"
 #include "../image/digest.h"
 #include "../image/manifest.h"
 #include "../image/reference.h"
@@ -38,21 +40,6 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS container_logs ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, removed INTEGER, exit_code INTEGER);";
 
-static void
-stmt_finalize (sqlite3_stmt **st)
-{
-  if (*st)
-    sqlite3_finalize (*st);
-}
-#define _cleanup_stmt_ __attribute__ ((cleanup (stmt_finalize)))
-
-static void
-jsonp (json_t **j)
-{
-  json_decref (*j);
-}
-#define _cleanup_json_ __attribute__ ((cleanup (jsonp)))
-
 static int
 db_fail (vs_engine *e, vs_error *err, const char *what)
 {
@@ -60,20 +47,8 @@ db_fail (vs_engine *e, vs_error *err, const char *what)
                   sqlite3_errmsg (vs_store_db (e->store)));
 }
 
-static int
-db_prepare (vs_engine *e, sqlite3_stmt **st, vs_error *err, const char *sql, ...)
-{
-  va_list ap;
-  const char *arg;
-  int i = 1;
-  if (sqlite3_prepare_v2 (vs_store_db (e->store), sql, -1, st, NULL) != SQLITE_OK)
-    return db_fail (e, err, "prepare");
-  va_start (ap, sql);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    sqlite3_bind_text (*st, i++, arg, -1, SQLITE_TRANSIENT);
-  va_end (ap);
-  return 0;
-}
+/* Prepare sql and bind the text arguments (NULL-terminated list). */
+#define db_prepare(e, st, err, ...) vs_db_prepare (vs_store_db ((e)->store), "container database", (st), (err), __VA_ARGS__)
 
 static bool store_image_in_use (void *store, const char *image_id);
 
@@ -106,7 +81,6 @@ find_tool (char out[4096], const char *env, const char *name)
 int
 vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclusive, vs_error *err)
 {
-  char *msg = NULL;
   ssize_t n;
   int r;
 
@@ -116,13 +90,16 @@ vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclus
   r = vs_store_open (root, exclusive, &e->store, err);
   if (r < 0)
     return r;
-  if (sqlite3_exec (vs_store_db (e->store), schema, NULL, NULL, &msg) != SQLITE_OK)
-    {
-      r = vs_fail (err, 0, "container database %s/vessel.db: %s", root, msg ? msg : "error");
-      sqlite3_free (msg);
-      vs_engine_close (e);
-      return r;
-    }
+  {
+    char what[PATH_MAX + 32];
+    snprintf (what, sizeof what, "container database %s/vessel.db", root);
+    r = vs_db_ensure_schema (vs_store_db (e->store), what, 2, schema, err);
+    if (r < 0)
+      {
+        vs_engine_close (e);
+        return r;
+      }
+  }
   vs_store_set_in_use (e->store, store_image_in_use, e->store);
   find_tool (e->runtime, "VESSEL_RUNTIME", "vessel-runtime");
   find_tool (e->monitor, "VESSEL_MONITOR", "vessel-monitor");
@@ -733,6 +710,17 @@ runtime (vs_engine *e, char *msg, size_t msglen, ...)
   return run_prog (argv, msg, msglen);
 }
 
+/* `runtime delete --force ID` when the runtime still knows the container
+   (its monitor, which deletes it, was killed); else nothing to do. */
+static void
+runtime_delete (vs_engine *e, const char *id)
+{
+  char rtstate[PATH_MAX];
+  snprintf (rtstate, sizeof rtstate, "%s/runtime/%s", e->runroot, id);
+  if (access (rtstate, F_OK) == 0)
+    (void) runtime (e, NULL, 0, "delete", "--force", id, NULL);
+}
+
 static bool
 is_mounted (const char *path)
 {
@@ -862,12 +850,7 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       return vs_fail (err, ENOMEM, "start container");
     }
   /* an old run's leftovers in the runtime (a monitor killed with -9) */
-  {
-    char rtstate[PATH_MAX];
-    snprintf (rtstate, sizeof rtstate, "%s/runtime/%s", e->runroot, c.id);
-    if (access (rtstate, F_OK) == 0)
-      (void) runtime (e, NULL, 0, "delete", "--force", c.id, NULL);
-  }
+  runtime_delete (e, c.id);
   unlink (stopped);
   unlink (state);
   r = mount_rootfs (e, &c, err);
@@ -1165,17 +1148,17 @@ wait_monitor (vs_engine *e, const char *id, int ms)
 }
 
 /* The container's own lock: start, remove and cleanup take it, so that two
- * commands never set up and tear down the same container at once.  The
- * file lives in the container's folder and goes with it: a command that
+ * commands never set up and tear down the same container at once.  It is
+ * a flock on the container's folder, which goes with it: a command that
  * got the lock after a removal finds no container.  -ENOENT when gone. */
 static int
 ctr_lock (vs_engine *e, const char *id)
 {
-  _cleanup_free_ char *p = ctr_path (e, id, "lock");
+  _cleanup_free_ char *p = ctr_path (e, id, NULL);
   int fd;
   if (p == NULL)
     return -ENOMEM;
-  fd = open (p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  fd = open (p, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return -errno;
   while (flock (fd, LOCK_EX) < 0)
@@ -1197,7 +1180,7 @@ remove_locked (vs_engine *e, const vs_container *c, bool volumes, vs_error *err)
   char now[32], code[16];
   int r;
 
-  (void) runtime (e, NULL, 0, "delete", "--force", c->id, NULL);
+  runtime_delete (e, c->id);
   r = umount_rootfs (e, c->id);
   if (r < 0)
     return vs_fail (err, -r, "remove container %s: unmount its rootfs", c->name);

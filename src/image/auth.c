@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "../basic/cleanup.h"
 #include "../basic/fs-util.h"
+#include "lazy-libs.h"
 
 char *
 vs_auth_path (void)

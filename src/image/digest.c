@@ -1,4 +1,4 @@
-/* digest.c — sha256 content digests over OpenSSL's EVP interface. */
+/* digest.c — sha256 content digests over OpenSSL's EVP interface (loaded lazily). */
 #include "digest.h"
 
 #include <errno.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "lazy-libs.h"
 
 struct vs_sha256
 {

@@ -1,4 +1,4 @@
-/* lazy-libs.c — dlopen libcurl and libarchive on first use (see lazy-libs.h). */
+/* lazy-libs.c — dlopen libcurl, libarchive and libcrypto on first use (see lazy-libs.h). */
 #include "lazy-libs.h"
 
 #include <dlfcn.h>
@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *const sonames[] = { [VS_LIB_CURL] = "libcurl.so.4", [VS_LIB_ARCHIVE] = "libarchive.so.13" };
-static void *handles[2];
+static const char *const sonames[] = { [VS_LIB_CURL] = "libcurl.so.4", [VS_LIB_ARCHIVE] = "libarchive.so.13",
+                                        [VS_LIB_CRYPTO] = "libcrypto.so.3" };
+static void *handles[3];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 void *

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +28,7 @@
 #include "../basic/cleanup.h"
 #include "../version.h"
 #include "auth.h"
+#include "digest.h"
 
 #define MANIFEST_MAX (4 << 20)
 #define ERRBODY_MAX (64 << 10)
@@ -318,17 +318,6 @@ base64 (const char *s)
   if (out)
     EVP_EncodeBlock ((unsigned char *) out, (const unsigned char *) s, (int) n);
   return out;
-}
-
-static void
-sha256_hex (const void *data, size_t len, char out[72])
-{
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int mdlen = 0;
-  EVP_Digest (data, len, md, &mdlen, EVP_sha256 (), NULL);
-  strcpy (out, "sha256:");
-  for (unsigned int i = 0; i < mdlen && i < 32; i++)
-    snprintf (out + 7 + 2 * i, 3, "%02x", md[i]);
 }
 
 static bool
@@ -1282,7 +1271,7 @@ vs_registry_get_manifest (vs_registry *r, const char *repo, const char *ref, cha
       ret = http_error (r, &x, what, err);
       goto out;
     }
-  sha256_hex (x.buf ? x.buf : "", x.len, got);
+  vs_sha256_buf (x.buf ? x.buf : "", x.len, got);
   if (strncmp (ref, "sha256:", 7) == 0 && strcmp (ref, got) != 0)
     {
       ret = fail_code (err, EBADMSG, "%s: the registry sent content with digest %s", what, got);

@@ -83,6 +83,8 @@ db_exec (vs_store *s, const char *sql, vs_error *err)
 
 /* Prepare sql and bind the text arguments (NULL-terminated list). */
 #define db_prepare(s, st, err, ...) vs_db_prepare ((s)->db, "image database", (st), (err), __VA_ARGS__)
+/* pages in the WAL before a write checkpoints it (SQLite: 1000) */
+#define WAL_CHECKPOINT_PAGES "64"
 
 static int
 open_dir_p (const char *root, const char *sub, int *ret, vs_error *err)
@@ -167,22 +169,21 @@ vs_store_open (const char *root, bool exclusive, vs_store **ret, vs_error *err)
     return vs_fail (err, 0, "open image database `%s`: %s", p, s->db ? sqlite3_errmsg (s->db) : "out of memory");
   sqlite3_busy_timeout (s->db, 10000);
   /* Short-lived processes open and close the database all the time: the
-     last one out must not checkpoint (and fsync) every time; SQLite's
-     automatic checkpoints during writes keep the WAL small. */
+     last one out must not checkpoint (and fsync) every time.  But each
+     process that opens it alone rebuilds the WAL index by reading every
+     frame, so automatic checkpoints during writes keep the WAL short. */
   sqlite3_db_config (s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-  if ((r = db_exec (s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err)) < 0)
+  if ((r = db_exec (s,
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                    " PRAGMA wal_autocheckpoint=" WAL_CHECKPOINT_PAGES ";",
+                    err)) < 0)
     return r;
-  if (exclusive && (r = db_exec (s, schema, err)) < 0)
-    return r;
-  if (!exclusive)
-    {
-      /* A reader on a fresh root: the tables may not exist yet. */
-      sqlite3_stmt *st = NULL;
-      if (sqlite3_prepare_v2 (s->db, "SELECT 1 FROM images LIMIT 1", -1, &st, NULL) != SQLITE_OK
-          && (r = db_exec (s, schema, err)) < 0)
-        return r;
-      sqlite3_finalize (st);
-    }
+  {
+    char what[PATH_MAX + 32];
+    snprintf (what, sizeof what, "image database %s/vessel.db", root);
+    if ((r = vs_db_ensure_schema (s->db, what, 1, schema, err)) < 0)
+      return r;
+  }
   *ret = TAKE_PTR (s);
   return 0;
 }

@@ -48,6 +48,7 @@
  * are, and device nodes other than whiteouts are refused. */
 #include "unpack.h"
 
+#include "digest.h"
 #include "lazy-libs.h"
 #include <isa-l/igzip_lib.h>
 #include <dirent.h>
@@ -55,7 +56,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,7 +203,7 @@ typedef struct unpacker
   vs_unpack_read_fn read; /* the source when not the fd */
   void *read_user;
   unsigned char *rbuf;  /* outer_read's buffer */
-  EVP_MD_CTX *md;     /* NULL when no diff_id is wanted */
+  vs_sha256 *md;      /* NULL when no diff_id is wanted */
   bool outer_eof;
   int outer_errno;    /* set when the outer reader failed */
   char outer_msg[512];
@@ -401,7 +401,7 @@ inner_read (struct archive *a, void *data, const void **buf)
           return -1;
         }
       if (n > 0 && u->md)
-        EVP_DigestUpdate (u->md, *buf, (size_t) n);
+        vs_sha256_update (u->md, *buf, (size_t) n);
       return (la_ssize_t) n;
     }
 
@@ -424,7 +424,7 @@ inner_read (struct archive *a, void *data, const void **buf)
       if (size == 0)
         continue;
       if (u->md)
-        EVP_DigestUpdate (u->md, *buf, size);
+        vs_sha256_update (u->md, *buf, size);
       return (la_ssize_t) size;
     }
   return 0;
@@ -1243,24 +1243,18 @@ vs_unpack_layer (int fd, int dirfd, const vs_unpack_opts *opts, char diff_id[72]
   if (diff_id)
     {
       diff_id[0] = '\0';
-      u.md = EVP_MD_CTX_new ();
-      if (u.md == NULL || EVP_DigestInit_ex (u.md, EVP_sha256 (), NULL) != 1)
+      u.md = vs_sha256_new ();
+      if (u.md == NULL)
         r = vs_fail (err, ENOMEM, "read layer: set up sha256");
     }
   if (r == 0)
     r = unpack (&u, fd);
   if (r == 0 && u.md)
     {
-      unsigned char md[EVP_MAX_MD_SIZE];
-      unsigned int len = 0;
-      if (EVP_DigestFinal_ex (u.md, md, &len) != 1 || len != 32)
+      vs_sha256_final (u.md, diff_id);
+      u.md = NULL;
+      if (diff_id[0] == '\0')
         r = vs_fail (err, EIO, "read layer: finish sha256");
-      else
-        {
-          memcpy (diff_id, "sha256:", 7);
-          for (unsigned int i = 0; i < len; i++)
-            snprintf (diff_id + 7 + 2 * i, 3, "%02x", md[i]);
-        }
     }
   if (stats)
     *stats = u.stats;
@@ -1276,6 +1270,6 @@ vs_unpack_layer (int fd, int dirfd, const vs_unpack_opts *opts, char diff_id[72]
     archive_read_free (u.outer);
   free (u.gz);
   free (u.rbuf);
-  EVP_MD_CTX_free (u.md);
+  vs_sha256_free (u.md);
   return r;
 }

@@ -98,6 +98,9 @@ struct monitor
   pid_t init_pid;
   bool init_exited;
   int init_status;
+  /* children reaped before init_pid was known: `run --detach` leaves an
+     init that may be gone before its pid file is read */
+  struct { pid_t pid; int status; } early[4];
 
   bool stop_requested;
   bool stop_sent;   /* the stop signal went to this run's init */
@@ -323,7 +326,7 @@ reset_signals (void)
 static pid_t
 spawn_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *args, vs_error *err)
 {
-  const char *argv[16];
+  const char *argv[24];
   size_t n = 0;
   pid_t pid;
 
@@ -397,6 +400,12 @@ reap (struct monitor *m)
         {
           m->init_exited = true;
           m->init_status = status;
+        }
+      else if (m->init_pid == 0)
+        {
+          memmove (&m->early[1], &m->early[0], sizeof m->early - sizeof m->early[0]);
+          m->early[0].pid = pid;
+          m->early[0].status = status;
         }
     }
 }
@@ -979,13 +988,13 @@ runtime_log_size (struct monitor *m)
   return stat (m->runtime_log_path, &st) == 0 ? st.st_size : 0;
 }
 
-/* create + start.  On failure msg holds the runtime's message. */
+/* `run --detach`: create and start in one runtime process (the init, left
+   behind, is ours as subreaper).  On failure msg holds the runtime's message. */
 static int
 start_container (struct monitor *m, char *msg, size_t msgsz)
 {
   char console[sizeof ((struct sockaddr_un *) 0)->sun_path];
-  const char *create[] = { "create", "--bundle", m->bundle, "--pid-file", m->init_pid_path, m->id, NULL, NULL, NULL };
-  const char *start[] = { "start", m->id, NULL };
+  const char *run[] = { "run", "--detach", "--bundle", m->bundle, "--pid-file", m->init_pid_path, m->id, NULL, NULL, NULL };
   vs_error err = { 0 };
   off_t log_off = runtime_log_size (m);
   int status;
@@ -994,6 +1003,9 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
   m->init_exited = false;
   m->stop_sent = false;
   unlinkat (m->dir_fd, "init.pid", 0);
+  memset (m->early, 0, sizeof m->early);
+  vs_log_format_time (m->started_at, NULL);
+  clock_gettime (CLOCK_MONOTONIC, &m->started_mono);
 
   if (m->terminal)
     {
@@ -1009,11 +1021,11 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
           goto failed;
         }
       sock_path (m, "console.sock", getpid (), console, sizeof console);
-      create[5] = "--console-socket";
-      create[6] = console;
-      create[7] = m->id;
+      run[6] = "--console-socket";
+      run[7] = console;
+      run[8] = m->id;
       /* the container's stdio is the pty; the runtime's own: /dev/null */
-      status = run_runtime (m, -1, -1, -1, create, &err);
+      status = run_runtime (m, -1, -1, -1, run, &err);
       /* it sent the master before it exited: take it now */
       for (int i = 0; i < 2 && m->console_fd >= 0; i++)
         console_event (m);
@@ -1030,7 +1042,7 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
     }
   else
     /* The runtime hands its stdio to the container: our pipes. */
-    status = run_runtime (m, m->open_stdin ? m->in_r : -1, m->out_w, m->err_w, create, &err);
+    status = run_runtime (m, m->open_stdin ? m->in_r : -1, m->out_w, m->err_w, run, &err);
   if (status != 0)
     goto failed;
   if (read_init_pid (m, &err) < 0)
@@ -1038,18 +1050,19 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
       status = -1;
       goto failed;
     }
-  vs_log_format_time (m->started_at, NULL);
-  clock_gettime (CLOCK_MONOTONIC, &m->started_mono);
-  status = run_runtime (m, -1, -1, -1, start, &err);
-  if (status != 0)
-    goto failed;
+  for (size_t i = 0; i < ARRAY_SIZE (m->early); i++)
+    if (m->early[i].pid == m->init_pid)
+      {
+        m->init_exited = true;
+        m->init_status = m->early[i].status;
+      }
   return 0;
 
 failed:
   if (status < 0 && err.msg[0])
     snprintf (msg, msgsz, "%s", err.msg);
   else if (!runtime_error_since (m, log_off, msg, msgsz))
-    snprintf (msg, msgsz, "runtime `%s` %s failed with %s %d", m->runtime, m->init_pid ? "start" : "create",
+    snprintf (msg, msgsz, "runtime `%s` run failed with %s %d", m->runtime,
               WIFSIGNALED (status) ? "signal" : "exit status",
               WIFSIGNALED (status) ? WTERMSIG (status) : WEXITSTATUS (status));
   return -1;

@@ -13,6 +13,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -388,10 +389,17 @@ rt_seccomp_compile (json_t *sc, const char *cache_dir, rt_seccomp_prog *ret, vs_
   memset (ret, 0, sizeof *ret);
   if (sc == NULL || json_is_null (sc) || rt_seccomp_wants_listener (sc))
     return 0;
+  /* libseccomp's output depends on its version and on what the kernel
+     supports (its "API level", found by probing): the kernel's build
+     stands for the latter, so a cache hit costs no probing at all */
+  struct utsname u;
+  if (uname (&u) < 0)
+    memset (&u, 0, sizeof u);
   json = json_dumps (sc, JSON_COMPACT | JSON_SORT_KEYS);
-  if (json == NULL || asprintf (&key, "%s\nlibseccomp %u.%u.%u api %u", json, ver->major, ver->minor, ver->micro,
-                                seccomp_api_get ())
-                        < 0)
+  if (json == NULL
+      || asprintf (&key, "%s\nlibseccomp %u.%u.%u kernel %s %s", json, ver->major, ver->minor, ver->micro, u.release,
+                   u.version)
+             < 0)
     return vs_fail (err, ENOMEM, "seccomp");
   snprintf (dir, sizeof dir, "%s/.seccomp-cache", cache_dir);
   snprintf (path, sizeof path, "%s/%016llx", dir, (unsigned long long) fnv1a (key, strlen (key)));

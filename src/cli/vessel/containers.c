@@ -457,31 +457,32 @@ pull_for_run (vs_cli *cli, const char *image, const run_flags *f, vs_error *err)
   return r;
 }
 
-/* Create, pulling the image first when it is missing (docker's --pull missing). */
+/* Create, pulling the image first when it is missing (docker's --pull
+ * missing).  On success the engine e is left open for the caller. */
 static int
-create_from_flags (vs_cli *cli, vs_run_req *req, const run_flags *f, char id[65], vs_error *err)
+create_from_flags (vs_cli *cli, vs_engine *e, vs_run_req *req, const run_flags *f, char id[65], vs_error *err)
 {
-  vs_engine e;
   int r;
 
   if (f->pull && strcmp (f->pull, "always") == 0 && (r = pull_for_run (cli, req->image, f, err)) < 0)
     return r;
-  r = engine_open (cli, &e, err);
+  r = engine_open (cli, e, err);
   if (r < 0)
     return r;
-  r = vs_container_create (&e, req, id, err);
-  vs_engine_close (&e);
+  r = vs_container_create (e, req, id, err);
   if (r == -ENOENT && strncmp (err->msg, "no such image", 13) == 0 && !(f->pull && strcmp (f->pull, "never") == 0))
     {
+      vs_engine_close (e); /* the pull takes the store for itself */
       r = pull_for_run (cli, req->image, f, err);
       if (r < 0)
         return r;
-      r = engine_open (cli, &e, err);
+      r = engine_open (cli, e, err);
       if (r < 0)
         return r;
-      r = vs_container_create (&e, req, id, err);
-      vs_engine_close (&e);
+      r = vs_container_create (e, req, id, err);
     }
+  if (r < 0)
+    vs_engine_close (e);
   return r;
 }
 
@@ -491,16 +492,20 @@ cmd_create (vs_cli *cli, int argc, char **argv)
   vs_run_req req = { 0 };
   run_flags f = { 0 };
   vs_error err = { 0 };
+  vs_engine e;
   char id[65];
   int r = parse_run ("create", argc, argv, &req, &f);
 
   if (r == 0)
     {
-      r = create_from_flags (cli, &req, &f, id, &err);
+      r = create_from_flags (cli, &e, &req, &f, id, &err);
       if (r < 0)
         r = cli_error (&err);
       else
-        printf ("%s\n", id);
+        {
+          vs_engine_close (&e);
+          printf ("%s\n", id);
+        }
     }
   vs_run_req_free (&req);
   return r;
@@ -1054,14 +1059,16 @@ cmd_run (vs_cli *cli, int argc, char **argv)
       fprintf (stderr, "the input device is not a TTY\n");
       return 1;
     }
-  r = create_from_flags (cli, &req, &f, id, &err);
+  r = create_from_flags (cli, &e, &req, &f, id, &err);
   vs_run_req_free (&req);
   if (r < 0)
     return cli_error (&err);
   if (!f.detach && (f.interactive || f.tty))
-    return start_attached (cli, id, f.tty, f.interactive, f.detach_keys, true);
-  r = engine_open (cli, &e, &err);
-  if (r == 0 && !f.detach)
+    {
+      vs_engine_close (&e);
+      return start_attached (cli, id, f.tty, f.interactive, f.detach_keys, true);
+    }
+  if (!f.detach)
     r = vs_container_mark_attached (&e, id, &err);
   if (r == 0)
     {
@@ -1072,8 +1079,8 @@ cmd_run (vs_cli *cli, int argc, char **argv)
           vs_error ignore;
           vs_container_cleanup (&e, id, &ignore);
         }
-      vs_engine_close (&e);
     }
+  vs_engine_close (&e);
   if (r < 0)
     {
       fprintf (stderr, "Error: %s\n", err.msg);
