@@ -65,9 +65,10 @@ build/asan/vessel-runtime: $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(RTCLI_SRC))
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 build/asan/vessel: $(patsubst %.c,$(SAN)/%.o,$(VESSEL_SRC) $(ENGINE_SRC) $(IMAGE_SRC) $(LIB_SRC))
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS)
+# the unit tests check sha256 against libcrypto itself, linked directly
 build/asan/tests/%: $(SAN)/tests/unit/%.o $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(IMAGE_SRC) $(ENGINE_SRC) $(MONITOR_LIB))
 	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS) -lcmocka
+	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS) -lcrypto -lcmocka
 
 UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 

@@ -983,6 +983,12 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       *code = 0;
       return 0;
     }
+  /* the monitor of a run that failed is still tearing it down: let it
+     finish (outside the lock, which its exit command takes) so that the
+     caller's cleanup sees the container as it is left */
+  close (lock);
+  lock = -1;
+  wait_monitor (e, c.id, 10000);
   {
     const char *msg = strncmp (line, "error ", 6) == 0 ? line + 6 : line[0] ? line : "the monitor exited";
     if (strstr (msg, "not found") || strstr (msg, "No such file"))

@@ -1348,6 +1348,22 @@ vs_tree_size (const char *path)
   return sum;
 }
 
+void
+vs_container_sizes (vs_engine *e, const vs_container *c, int64_t *rw, int64_t *rootfs)
+{
+  _cleanup_free_ char *upper = vs_container_path (e, c->id, "upper");
+  vs_image img = { 0 };
+  vs_error ignore;
+
+  *rw = upper ? vs_tree_size (upper) : 0;
+  *rootfs = *rw;
+  if (vs_store_image_get (e->store, c->image_id, &img, &ignore) == 0)
+    {
+      *rootfs += img.size;
+      vs_image_free (&img);
+    }
+}
+
 int
 vs_containers_prune (vs_engine *e, char ***ret, int64_t *reclaimed, vs_error *err)
 {

@@ -64,3 +64,6 @@ int vs_container_rename (vs_engine *e, const char *what, const char *name, vs_er
 int vs_containers_prune (vs_engine *e, char ***ids, int64_t *reclaimed, vs_error *err);
 /* Bytes of the regular files under path (not following symlinks). */
 int64_t vs_tree_size (const char *path);
+/* docker's SizeRw (what the container wrote: its upper layer) and
+ * SizeRootFs (that plus its image's unpacked layers). */
+void vs_container_sizes (vs_engine *e, const vs_container *c, int64_t *rw, int64_t *rootfs);

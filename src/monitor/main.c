@@ -85,6 +85,7 @@ struct monitor
   int listen_fd;             /* CTRDIR/attach.sock */
   int console_fd;            /* CTRDIR/console.sock during create, then the runtime's connection */
   bool console_accepted;
+  bool console_received;     /* the master came (it may be closed again by now: the init can be gone) */
   int clients[MAX_CLIENTS];
   size_t pending_off, pending_len; /* input not yet taken by the container */
   bool close_stdin_after;    /* 'c' came behind pending input */
@@ -642,6 +643,7 @@ console_event (struct monitor *m)
         close (m->master);
       fcntl (master, F_SETFL, O_NONBLOCK);
       m->master = master;
+      m->console_received = true;
     }
 }
 
@@ -1014,6 +1016,7 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
         close (m->master);
       m->master = -1;
       m->console_accepted = false;
+      m->console_received = false;
       m->console_fd = listen_at (m, "console.sock", SOCK_STREAM, &err);
       if (m->console_fd < 0)
         {
@@ -1033,7 +1036,7 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
         close (m->console_fd);
       m->console_fd = -1;
       unlinkat (m->dir_fd, "console.sock", 0);
-      if (status == 0 && m->master < 0)
+      if (status == 0 && !m->console_received)
         {
           status = -1;
           vs_fail (&err, 0, "the runtime handed over no terminal for `%s`", m->id);

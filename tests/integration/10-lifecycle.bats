@@ -418,7 +418,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
   run rt --systemd-cgroup run --bundle "$BUNDLE" sd
   [ "$status" -ne 0 ]
   [[ "$output" == *systemd-cgroup*"not supported"* ]]
-  [ -z "$(ls -A "$RT_ROOT" 2>/dev/null)" ]
+  [ -z "$(ls "$RT_ROOT" 2>/dev/null)" ]
   assert_nothing_left
 }
 
@@ -532,7 +532,7 @@ proc_gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1
   run rt delete --force no-such-ctr
   [ "$status" -eq 0 ]
   [ -z "$output" ]
-  [ -z "$(ls -A "$RT_ROOT" 2>/dev/null)" ]
+  [ -z "$(ls "$RT_ROOT" 2>/dev/null)" ]
   assert_nothing_left
 }
 

@@ -34,9 +34,9 @@ expect_error() {
 bad_config() {
   make_bundle "$1"
   expect_error "$2" create --bundle "$BUNDLE" bad
-  [ -z "$(ls -A "$RT_ROOT" 2>/dev/null)" ]
+  [ -z "$(ls "$RT_ROOT" 2>/dev/null)" ]
   expect_error "$2" run --bundle "$BUNDLE" bad
-  [ -z "$(ls -A "$RT_ROOT" 2>/dev/null)" ]
+  [ -z "$(ls "$RT_ROOT" 2>/dev/null)" ]
 }
 
 @test "malformed JSON: the error gives line and column" {
@@ -190,7 +190,7 @@ bad_config() {
   [ "$(rt state twin | jq -r .status)" = "running" ]
   [ "$(rt state twin | jq -r .pid)" = "$pid" ]
   [ -d "/proc/$pid" ]
-  [ "$(ls -A "$RT_ROOT")" = "twin" ]
+  [ "$(ls "$RT_ROOT")" = "twin" ]
   rt delete --force twin
   assert_nothing_left
 }
@@ -204,7 +204,7 @@ bad_config() {
   expect_error '*invalid container id*../x*' state ../x
   expect_error '*invalid container id*../x*' delete --force ../x
   [ ! -e "$TEST_TMP/x" ]
-  [ -z "$(ls -A "$RT_ROOT" 2>/dev/null)" ]
+  [ -z "$(ls "$RT_ROOT" 2>/dev/null)" ]
   assert_nothing_left
 }
 
@@ -221,7 +221,7 @@ bad_config() {
   make_bundle '.process.terminal=true | .process.args=["true"]'
   expect_error '*process.terminal*--console-socket*' create --bundle "$BUNDLE" tty
   expect_error '*process.terminal*--console-socket*' run --detach --bundle "$BUNDLE" tty
-  [ -z "$(ls -A "$RT_ROOT" 2>/dev/null)" ]
+  [ -z "$(ls "$RT_ROOT" 2>/dev/null)" ]
   assert_nothing_left
 }
 
@@ -273,7 +273,7 @@ bad_config() {
   expect_error '*state*container id*' state
   expect_error '*preserve-fds*abc*' run --preserve-fds abc --bundle "$BUNDLE" pf
   expect_error '*preserve-fds*' run --preserve-fds -1 --bundle "$BUNDLE" pf
-  [ -z "$(ls -A "$RT_ROOT" 2>/dev/null)" ]
+  [ -z "$(ls "$RT_ROOT" 2>/dev/null)" ]
   assert_nothing_left
 }
 

@@ -313,6 +313,21 @@ host" ]
   assert_clean
 }
 
+@test "ps -s: what the container wrote, and the virtual size with its image" {
+  vessel run --name s busybox sh -c 'head -c 5000 /dev/zero >/big; rm /etc/hostname 2>/dev/null; true'
+  run vessel ps -a -s --format '{{.Names}} {{.Size}}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == "s 5kB (virtual "*"MB)" ]]
+  # the table gets docker's SIZE column; without -s there is none
+  run vessel ps -a -s
+  [[ "${lines[0]}" == *"NAMES"*"SIZE" ]]
+  [[ "${lines[1]}" == *"5kB (virtual "* ]]
+  run vessel ps -a
+  [[ "${lines[0]}" != *SIZE* ]]
+  vessel rm s >/dev/null
+  assert_clean
+}
+
 @test "volume: create, ls, inspect, rm (refused while used), prune, rm -v" {
   run vessel volume create myvol
   [ "$output" = myvol ]

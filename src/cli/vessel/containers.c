@@ -17,6 +17,7 @@
 
 #include "../../basic/cleanup.h"
 #include "../../engine/engine.h"
+#include "../../engine/fsops.h"
 #include "../../engine/spec.h"
 #include "../../image/distribution.h"
 #include "../../image/reference.h"
@@ -1387,9 +1388,9 @@ cmd_ps (vs_cli *cli, int argc, char **argv)
   };
   static const char *const headers[] = { "ID", "CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND",
                                          "RunningFor", "CREATED", "Status", "STATUS", "Ports", "PORTS",
-                                         "Names", "NAMES", NULL };
-  bool all = false, quiet = false, no_trunc = false;
-  const char *format = "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}";
+                                         "Names", "NAMES", "Size", "SIZE", NULL };
+  bool all = false, quiet = false, no_trunc = false, size = false;
+  const char *format = NULL;
   const char *fstatus = NULL, *fname = NULL;
   vs_format *fmt = NULL;
   vs_container *v = NULL;
@@ -1405,7 +1406,7 @@ cmd_ps (vs_cli *cli, int argc, char **argv)
       case 'a': all = true; break;
       case 'q': quiet = true; break;
       case 'T': no_trunc = true; break;
-      case 's': break;
+      case 's': size = true; break;
       case 'f': format = optarg; break;
       case 'F':
         if (strncmp (optarg, "status=", 7) == 0)
@@ -1419,6 +1420,10 @@ cmd_ps (vs_cli *cli, int argc, char **argv)
       }
   if (argc != optind)
     return cli_usage ("ps", "takes no arguments");
+  if (format == NULL)
+    format = size ? "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}"
+                    "\\t{{.Size}}"
+                  : "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}";
   if ((r = vs_format_new (format, &fmt, &err)) < 0)
     return cli_error (&err);
   if ((r = engine_open (cli, &e, &err)) < 0 || (r = vs_container_list (&e, all, &v, &n, &err)) < 0)
@@ -1428,7 +1433,6 @@ cmd_ps (vs_cli *cli, int argc, char **argv)
         vs_engine_close (&e);
       return cli_error (&err);
     }
-  vs_engine_close (&e);
   char *text = NULL;
   size_t len = 0;
   FILE *out = open_memstream (&text, &len);
@@ -1466,11 +1470,23 @@ cmd_ps (vs_cli *cli, int argc, char **argv)
       json_t *row = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "ID", id, "Image",
                                c->image, "Command", shown, "RunningFor", created, "Status", status, "State",
                                c->status, "Ports", "", "Names", c->name, "ExitCode", c->exit_code);
+      if (size)
+        {
+          /* docker: "2B (virtual 1.24MB)" */
+          int64_t rw, rootfs;
+          char hrw[32], hroot[32], sz[80];
+          vs_container_sizes (&e, c, &rw, &rootfs);
+          cli_human_size (hrw, sizeof hrw, rw);
+          cli_human_size (hroot, sizeof hroot, rootfs);
+          snprintf (sz, sizeof sz, "%s (virtual %s)", hrw, hroot);
+          json_object_set_new (row, "Size", json_string (sz));
+        }
       r = vs_format_render (fmt, row, out, &err);
       json_decref (row);
     }
   fclose (out);
   vs_containers_free (v, n);
+  vs_engine_close (&e);
   if (r < 0)
     {
       free (text);
