@@ -333,3 +333,20 @@ JSON
   vessel rm -f "$id" >/dev/null
   assert_clean
 }
+
+@test "run in the foreground passes our signals to the container (sig-proxy)" {
+  local out="$BATS_TEST_TMPDIR/out" pid i
+  # vessel itself in the background (not the helper's timeout around it)
+  "$VESSEL" --root "$VESSEL_ROOT_DIR" run --rm --name sp busybox \
+    sh -c 'trap "echo got-TERM; exit 3" TERM; echo ready; while :; do sleep 0.1; done' >"$out" 2>&1 &
+  pid=$!
+  for i in $(seq 1 100); do grep -q ready "$out" 2>/dev/null && break; sleep 0.05; done
+  grep -q ready "$out"
+  kill -TERM "$pid"
+  local st=0
+  wait "$pid" || st=$?
+  [ "$st" -eq 3 ]
+  grep -q got-TERM "$out"
+  [ -z "$(vessel ps -aq)" ]
+  assert_clean
+}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -72,6 +73,48 @@ tty_unmake_raw (void)
   tty_restore ();
   for (size_t i = 0; i < ARRAY_SIZE (restore_signals); i++)
     sigaction (restore_signals[i], &old_actions[i], NULL);
+}
+
+/* ---- --sig-proxy ---- */
+
+static const int proxied_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+static struct sigaction proxy_old[ARRAY_SIZE (proxied_signals)];
+static volatile sig_atomic_t proxy_pidfd = -1;
+
+static void
+proxy_signal (int sig)
+{
+  int saved = errno;
+  /* a pidfd: never a reused pid */
+  if (proxy_pidfd >= 0)
+    syscall (SYS_pidfd_send_signal, (int) proxy_pidfd, sig, NULL, 0);
+  errno = saved;
+}
+
+void
+cli_sig_proxy_start (int pid)
+{
+  struct sigaction sa = { .sa_handler = proxy_signal, .sa_flags = SA_RESTART };
+  int fd;
+
+  if (pid <= 0 || proxy_pidfd >= 0 || (fd = (int) syscall (SYS_pidfd_open, pid, 0)) < 0)
+    return;
+  proxy_pidfd = fd;
+  sigemptyset (&sa.sa_mask);
+  for (size_t i = 0; i < ARRAY_SIZE (proxied_signals); i++)
+    sigaction (proxied_signals[i], &sa, &proxy_old[i]);
+}
+
+void
+cli_sig_proxy_stop (void)
+{
+  int fd = proxy_pidfd;
+  if (fd < 0)
+    return;
+  for (size_t i = 0; i < ARRAY_SIZE (proxied_signals); i++)
+    sigaction (proxied_signals[i], &proxy_old[i], NULL);
+  proxy_pidfd = -1;
+  close (fd);
 }
 
 bool

@@ -117,4 +117,9 @@ int cli_attach_connect (const char *ctrdir);
 int cli_parse_detach_keys (const char *spec, char keys[CLI_DETACH_KEYS_MAX], size_t *n);
 /* Our terminal's size (stdin's, else stdout's): false when unknown. */
 bool cli_terminal_size (unsigned short *rows, unsigned short *cols);
+/* docker's --sig-proxy for a container in the foreground without a
+ * terminal: the signals a user sends us (INT, TERM, HUP, QUIT, USR1,
+ * USR2) go to its process `pid` instead of ending us.  No-op for pid <= 0. */
+void cli_sig_proxy_start (int pid);
+void cli_sig_proxy_stop (void);
 int cmd_attach (vs_cli *cli, int argc, char **argv);

@@ -813,6 +813,7 @@ collect_exit (vs_cli *cli, const char *id)
   vs_container c;
   int code = 0;
 
+  cli_sig_proxy_stop ();
   if (engine_open (cli, &e, &err) < 0)
     return cli_error (&err);
   if (vs_container_get (&e, id, &c, &err) == 0)
@@ -841,6 +842,20 @@ attach_until_exit (vs_cli *cli, const char *id)
   if (show_logs (cli, id, &o, &err) < 0)
     return cli_error (&err);
   return collect_exit (cli, id);
+}
+
+/* A container in our foreground without a terminal: signals sent to us
+ * go to it (docker's --sig-proxy, on by default). */
+static void
+proxy_signals_to (vs_engine *e, const char *id)
+{
+  /* the runtime's pid file: there before the monitor reports the start
+     (its state.json may come a moment later) */
+  _cleanup_free_ char *path = vs_container_path (e, id, "init.pid");
+  char buf[32] = "";
+  _cleanup_close_ int fd = path ? open (path, O_RDONLY | O_CLOEXEC) : -1;
+  if (fd >= 0 && read (fd, buf, sizeof buf - 1) > 0)
+    cli_sig_proxy_start (atoi (buf));
 }
 
 /* Until the container's monitor (and its exit command) is gone. */
@@ -922,6 +937,8 @@ start_attached (vs_cli *cli, const char *id, bool tty, bool interactive, const c
       r = vs_container_mark_attached (&e, id, &err);
       if (r == 0)
         r = vs_container_start_attached (&e, id, sv[1], &code, &err);
+      if (r == 0 && !tty)
+        proxy_signals_to (&e, id);
       if (r < 0 && is_run && code != 125)
         {
           vs_error ignore;
@@ -1080,6 +1097,8 @@ cmd_run (vs_cli *cli, int argc, char **argv)
           vs_error ignore;
           vs_container_cleanup (&e, id, &ignore);
         }
+      if (r == 0 && !f.detach)
+        proxy_signals_to (&e, id);
     }
   vs_engine_close (&e);
   if (r < 0)
