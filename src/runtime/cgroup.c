@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,9 +183,100 @@ out:
   return r;
 }
 
+/* Where a hierarchy is mounted by convention: cgroup2 at /sys/fs/cgroup or
+ * /sys/fs/cgroup/unified, a v1 one at /sys/fs/cgroup/<controllers> (or
+ * <name> for name=<name>).  NULL when that place is not such a mount. */
+static char *
+conventional_mount (const char *ctrls, bool v2)
+{
+  struct statfs sfs;
+  char *p = NULL;
+
+  if (v2)
+    {
+      static const char *const places[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+      for (size_t i = 0; i < ARRAY_SIZE (places); i++)
+        if (statfs (places[i], &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+          return strdup (places[i]);
+      return NULL;
+    }
+  if (strchr (ctrls, '/') || strcmp (ctrls, "..") == 0
+      || asprintf (&p, "/sys/fs/cgroup/%s", strncmp (ctrls, "name=", 5) == 0 ? ctrls + 5 : ctrls) < 0)
+    return NULL;
+  if (statfs (p, &sfs) < 0 || sfs.f_type != CGROUP_SUPER_MAGIC)
+    {
+      free (p);
+      return NULL;
+    }
+  return p;
+}
+
+/* The layout from /proc/self/cgroup alone when every hierarchy in it sits
+ * at its conventional place and shows the whole tree (our own cgroup is a
+ * folder in it).  Reading mountinfo costs time in proportion to the
+ * host's mounts, and a host running a thousand containers has thousands
+ * of them.  0, or -1 when the long way must decide. */
+static int
+detect_conventional (struct rt_cgroup_hosts *ret)
+{
+  _cleanup_free_ char *text = NULL;
+  char *save = NULL;
+  bool have_v1 = false, have_v2 = false;
+  size_t lines = 1;
+  vs_error ignore;
+
+  memset (ret, 0, sizeof *ret);
+  if (vs_read_file_at (AT_FDCWD, "/proc/self/cgroup", &text, NULL, &ignore) < 0)
+    return -1;
+  for (const char *c = text; *c; c++)
+    lines += *c == '\n';
+  ret->h = calloc (lines + 1, sizeof *ret->h);
+  if (ret->h == NULL)
+    return -1;
+  for (char *line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      char *c1 = strchr (line, ':'), *c2;
+      struct stat st;
+      if (c1 == NULL || (c2 = strchr (c1 + 1, ':')) == NULL)
+        goto slow;
+      *c2 = '\0';
+      const char *ctrls = c1 + 1, *path = c2 + 1;
+      bool v2 = *ctrls == '\0';
+      char *mp = conventional_mount (ctrls, v2), *own = NULL;
+      if (mp == NULL || path[0] != '/' || strstr (path, "/..") || asprintf (&own, "%s%s", mp, path) < 0)
+        {
+          free (mp);
+          goto slow;
+        }
+      bool whole_tree = stat (own, &st) == 0 && S_ISDIR (st.st_mode);
+      free (own);
+      struct rt_cgroup_hier *h = &ret->h[ret->n++];
+      h->mountpoint = mp;
+      h->controllers = strdup (ctrls);
+      h->own_path = strdup (path);
+      h->v2 = v2;
+      if (!whole_tree || h->controllers == NULL || h->own_path == NULL)
+        goto slow;
+      if (v2)
+        have_v2 = true;
+      else
+        have_v1 = true;
+    }
+  if (ret->n == 0)
+    goto slow;
+  ret->layout = have_v1 ? (have_v2 ? RT_CGROUP_HYBRID : RT_CGROUP_V1) : RT_CGROUP_V2;
+  return 0;
+slow:
+  rt_cgroup_hosts_free (ret);
+  memset (ret, 0, sizeof *ret);
+  return -1;
+}
+
 int
 rt_cgroup_detect (struct rt_cgroup_hosts *ret, vs_error *err)
 {
+  if (detect_conventional (ret) == 0)
+    return 0;
   return rt_cgroup_detect_from ("/proc/self/mountinfo", "/proc/self/cgroup", ret, err);
 }
 

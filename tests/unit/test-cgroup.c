@@ -26,6 +26,7 @@
 #include "../../src/basic/error.h"
 #include "unit-util.h"
 #include "../../src/runtime/cgroup-resources.h"
+#include "../../src/runtime/cgroup.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -808,6 +809,30 @@ test_v2_stats (void **state)
   json_decref (s);
 }
 
+/* The quick reading (conventional places, no mountinfo) finds what the
+ * full reading of /proc/self/mountinfo finds on this host. */
+static void
+test_detect_agrees_with_mountinfo (void **state)
+{
+  struct rt_cgroup_hosts quick, full;
+  vs_error err = { 0 };
+  (void) state;
+
+  assert_int_equal (rt_cgroup_detect (&quick, &err), 0);
+  assert_int_equal (rt_cgroup_detect_from ("/proc/self/mountinfo", "/proc/self/cgroup", &full, &err), 0);
+  assert_int_equal (quick.layout, full.layout);
+  assert_int_equal (quick.n, full.n);
+  for (size_t i = 0; i < quick.n; i++)
+    {
+      assert_string_equal (quick.h[i].mountpoint, full.h[i].mountpoint);
+      assert_string_equal (quick.h[i].controllers, full.h[i].controllers);
+      assert_string_equal (quick.h[i].own_path, full.h[i].own_path);
+      assert_int_equal (quick.h[i].v2, full.h[i].v2);
+    }
+  rt_cgroup_hosts_free (&quick);
+  rt_cgroup_hosts_free (&full);
+}
+
 int
 main (void)
 {
@@ -831,6 +856,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_v1_freeze, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown (test_v1_stats, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown (test_v2_stats, fake_setup, fake_teardown),
+    cmocka_unit_test (test_detect_agrees_with_mountinfo),
   };
   return cmocka_run_group_tests_name ("cgroup", tests, NULL, NULL);
 }
