@@ -984,10 +984,9 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       return 0;
     }
   /* the monitor of a run that failed is still tearing it down: let it
-     finish (outside the lock, which its exit command takes) so that the
-     caller's cleanup sees the container as it is left */
-  close (lock);
-  lock = -1;
+     finish, under the lock (a failed first run ends the monitor without
+     its exit command), so that neither the caller's cleanup nor another
+     start meets it half way */
   wait_monitor (e, c.id, 10000);
   {
     const char *msg = strncmp (line, "error ", 6) == 0 ? line + 6 : line[0] ? line : "the monitor exited";

@@ -30,6 +30,9 @@ vs_db_ensure_schema (sqlite3 *db, const char *what, int version, const char *sch
 
   if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step (st) == SQLITE_ROW)
     have = sqlite3_column_int (st, 0);
+  /* done with it before writing: a stepped statement holds a read snapshot */
+  sqlite3_finalize (st);
+  st = NULL;
   if (have >= version)
     return 0;
   snprintf (sql, sizeof sql, "PRAGMA user_version=%d;", version);

@@ -6,8 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* libcrypto's soname from the headers it was built against */
+#include <openssl/opensslv.h>
+#define VS_STR_(x) #x
+#define VS_STR(x) VS_STR_ (x)
+#ifdef OPENSSL_SHLIB_VERSION
+#define CRYPTO_SONAME "libcrypto.so." VS_STR (OPENSSL_SHLIB_VERSION)
+#else
+#define CRYPTO_SONAME "libcrypto.so." SHLIB_VERSION_NUMBER
+#endif
+
 static const char *const sonames[] = { [VS_LIB_CURL] = "libcurl.so.4", [VS_LIB_ARCHIVE] = "libarchive.so.13",
-                                        [VS_LIB_CRYPTO] = "libcrypto.so.3" };
+                                        [VS_LIB_CRYPTO] = CRYPTO_SONAME };
 static void *handles[3];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 

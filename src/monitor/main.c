@@ -97,11 +97,9 @@ struct monitor
   bool helper_done;
   int helper_status;
   pid_t init_pid;
+  bool starting;     /* between `run --detach` and reading the init's pid */
   bool init_exited;
   int init_status;
-  /* children reaped before init_pid was known: `run --detach` leaves an
-     init that may be gone before its pid file is read */
-  struct { pid_t pid; int status; } early[4];
 
   bool stop_requested;
   bool stop_sent;   /* the stop signal went to this run's init */
@@ -384,7 +382,12 @@ reap (struct monitor *m)
   for (;;)
     {
       int status;
-      pid_t pid = waitpid (-1, &status, WNOHANG);
+      /* while `run --detach` starts the container and the init's pid is
+         not known yet, only the runtime is reaped: an init that is gone
+         already stays a zombie until its pid is read */
+      if (m->starting && m->helper_pid <= 0)
+        return;
+      pid_t pid = m->starting ? waitpid (m->helper_pid, &status, WNOHANG) : waitpid (-1, &status, WNOHANG);
       if (pid <= 0)
         {
           if (pid < 0 && errno == EINTR)
@@ -401,12 +404,6 @@ reap (struct monitor *m)
         {
           m->init_exited = true;
           m->init_status = status;
-        }
-      else if (m->init_pid == 0)
-        {
-          memmove (&m->early[1], &m->early[0], sizeof m->early - sizeof m->early[0]);
-          m->early[0].pid = pid;
-          m->early[0].status = status;
         }
     }
 }
@@ -1005,7 +1002,7 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
   m->init_exited = false;
   m->stop_sent = false;
   unlinkat (m->dir_fd, "init.pid", 0);
-  memset (m->early, 0, sizeof m->early);
+  m->starting = true;
   vs_log_format_time (m->started_at, NULL);
   clock_gettime (CLOCK_MONOTONIC, &m->started_mono);
 
@@ -1053,15 +1050,13 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
       status = -1;
       goto failed;
     }
-  for (size_t i = 0; i < ARRAY_SIZE (m->early); i++)
-    if (m->early[i].pid == m->init_pid)
-      {
-        m->init_exited = true;
-        m->init_status = m->early[i].status;
-      }
+  m->starting = false;
+  reap (m); /* an init that is gone already */
   return 0;
 
 failed:
+  m->starting = false;
+  reap (m);
   if (status < 0 && err.msg[0])
     snprintf (msg, msgsz, "%s", err.msg);
   else if (!runtime_error_since (m, log_off, msg, msgsz))

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <linux/mount.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
@@ -30,15 +31,31 @@
 
 extern char **environ;
 
-/* Already safe: a sealed memfd, or a read-only overlay (our detached one). */
+/* Names the file we re-executed through the overlay ("dev:ino"), for the
+   new image to recognise it; taken out of the environment at once. */
+#define OVERLAY_MARK "_VESSEL_RUNTIME_OVERLAY"
+
+/* Already safe: a sealed memfd, or the detached read-only overlay we made
+   (the marker names exactly this file, on a read-only overlay). */
 static bool
 exe_is_safe (int fd)
 {
   struct statfs sfs;
+  struct stat st;
+  char want[64];
+  const char *mark = getenv (OVERLAY_MARK);
   int seals = fcntl (fd, F_GET_SEALS);
+  bool ours;
+
   if (seals >= 0 && (seals & SEALS) == SEALS)
     return true;
-  return fstatfs (fd, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC && (sfs.f_flags & ST_RDONLY);
+  ours = mark && fstat (fd, &st) == 0
+         && snprintf (want, sizeof want, "%llu:%llu", (unsigned long long) st.st_dev, (unsigned long long) st.st_ino)
+                < (int) sizeof want
+         && strcmp (mark, want) == 0 && fstatfs (fd, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC
+         && (sfs.f_flags & ST_RDONLY);
+  unsetenv (OVERLAY_MARK);
+  return ours;
 }
 
 bool
@@ -116,7 +133,24 @@ overlay_exe (int src, const char *root)
   if (mnt < 0)
     return -1;
   const char *base = strrchr (self, '/') + 1;
-  return openat (mnt, base, O_RDONLY | O_CLOEXEC);
+  int fd = openat (mnt, base, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct stat st;
+  char mark[64];
+  if (fd >= 0 && (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)))
+    {
+      close (fd);
+      return -1;
+    }
+  if (fd >= 0)
+    {
+      snprintf (mark, sizeof mark, "%llu:%llu", (unsigned long long) st.st_dev, (unsigned long long) st.st_ino);
+      if (setenv (OVERLAY_MARK, mark, 1) < 0)
+        {
+          close (fd);
+          return -1;
+        }
+    }
+  return fd;
 }
 
 int
@@ -135,7 +169,7 @@ rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err)
   if (ofd >= 0)
     {
       fexecve (ofd, argv, environ);
-      /* fall through to the copy */
+      unsetenv (OVERLAY_MARK); /* fall through to the copy */
     }
   if (fstat (src, &st) < 0)
     return vs_fail (err, errno, "stat /proc/self/exe");

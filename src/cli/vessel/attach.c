@@ -85,20 +85,49 @@ static void
 proxy_signal (int sig)
 {
   int saved = errno;
-  /* a pidfd: never a reused pid */
   if (proxy_pidfd >= 0)
     syscall (SYS_pidfd_send_signal, (int) proxy_pidfd, sig, NULL, 0);
   errno = saved;
 }
 
+/* The ppid of pid from /proc, or -1. */
+static int
+parent_of (int pid)
+{
+  char path[64], buf[512];
+  ssize_t n;
+  int fd, ppid = -1;
+  snprintf (path, sizeof path, "/proc/%d/stat", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* "pid (comm) state ppid ...": comm may hold anything, so from its last ')' */
+  const char *p = strrchr (buf, ')');
+  if (p == NULL || sscanf (p + 1, " %*c %d", &ppid) != 1)
+    return -1;
+  return ppid;
+}
+
 void
-cli_sig_proxy_start (int pid)
+cli_sig_proxy_start (int pid, int parent)
 {
   struct sigaction sa = { .sa_handler = proxy_signal, .sa_flags = SA_RESTART };
   int fd;
 
   if (pid <= 0 || proxy_pidfd >= 0 || (fd = (int) syscall (SYS_pidfd_open, pid, 0)) < 0)
     return;
+  /* the pidfd pins the process; it is the container's only while its
+     parent is the container's monitor (else the pid was reused) */
+  if (parent_of (pid) != parent)
+    {
+      close (fd);
+      return;
+    }
   proxy_pidfd = fd;
   sigemptyset (&sa.sa_mask);
   for (size_t i = 0; i < ARRAY_SIZE (proxied_signals); i++)

@@ -119,7 +119,8 @@ int cli_parse_detach_keys (const char *spec, char keys[CLI_DETACH_KEYS_MAX], siz
 bool cli_terminal_size (unsigned short *rows, unsigned short *cols);
 /* docker's --sig-proxy for a container in the foreground without a
  * terminal: the signals a user sends us (INT, TERM, HUP, QUIT, USR1,
- * USR2) go to its process `pid` instead of ending us.  No-op for pid <= 0. */
-void cli_sig_proxy_start (int pid);
+ * USR2) go to its process `pid`, a child of `parent` (its monitor),
+ * instead of ending us.  No-op when pid is not (or no longer) that. */
+void cli_sig_proxy_start (int pid, int parent);
 void cli_sig_proxy_stop (void);
 int cmd_attach (vs_cli *cli, int argc, char **argv);

@@ -855,7 +855,7 @@ proxy_signals_to (vs_engine *e, const char *id)
   char buf[32] = "";
   _cleanup_close_ int fd = path ? open (path, O_RDONLY | O_CLOEXEC) : -1;
   if (fd >= 0 && read (fd, buf, sizeof buf - 1) > 0)
-    cli_sig_proxy_start (atoi (buf));
+    cli_sig_proxy_start (atoi (buf), vs_container_monitor_pid (e, id));
 }
 
 /* Until the container's monitor (and its exit command) is gone. */
