@@ -58,13 +58,6 @@ exe_is_safe (int fd)
   return ours;
 }
 
-bool
-rt_selfexe_is_sealed (void)
-{
-  _cleanup_close_ int fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  return fd >= 0 && exe_is_safe (fd);
-}
-
 /* Appends s to out (of size cap at *len) with lowerdir's escapes for ':' and '\\'. */
 static bool
 append_escaped (char *out, size_t cap, size_t *len, const char *s)
@@ -117,7 +110,7 @@ overlay_exe (int src, const char *root)
   }
   snprintf (dir, sizeof dir, "%s", self);
   /* the binary's folder on top, so nothing in the other one can mask it */
-  if (!append_escaped (opt, sizeof opt, &len, dirname (dir)))
+  if (!append_escaped (opt, sizeof opt, &len, dirname (dir)) || len + 2 >= sizeof opt)
     return -1;
   opt[len++] = ':';
   if (!append_escaped (opt, sizeof opt, &len, empty))

@@ -1,4 +1,4 @@
-/* selfexe.h — run the runtime from a sealed in-memory copy of itself.
+/* selfexe.h — run the runtime from a copy of itself that cannot be written.
  *
  * CVE-2019-5736: a container process that can reach the runtime through
  * /proc/<pid>/exe could overwrite the host binary.  Before a command that
@@ -11,8 +11,6 @@
 
 #include "../basic/error.h"
 
-/* Whether this process already runs from a read-only overlay or a sealed copy. */
-bool rt_selfexe_is_sealed (void);
 /* Re-exec through the overlay (its empty layer made in ROOT) or a sealed
    memfd, unless already so.  Only returns on error. */
 int rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err);
