@@ -185,3 +185,23 @@ EOF
   vessel rm -f e >/dev/null
   assert_clean
 }
+
+@test "exec -dt: a process left on its own terminal; a bad command still fails" {
+  vessel run -d --name e busybox sleep 1000 >/dev/null
+  wait_running e
+  run vessel exec -dt e sh -c 'tty >/tmp/t; sleep 1; echo done >/tmp/d'
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  local i
+  for i in $(seq 1 60); do vessel exec e test -e /tmp/d && break; sleep 0.05; done
+  run vessel exec e cat /tmp/t /tmp/d
+  [[ "${lines[0]}" == /dev/pts/* ]]
+  [ "${lines[1]}" = done ]
+  run -127 vessel exec -dt e nosuchcmd
+  [[ "$output" == *nosuchcmd* ]]
+  # the terminal's holder ends with the process: nothing of ours is left
+  for i in $(seq 1 40); do pgrep -f "vessel --root $VESSEL_ROOT_DIR exec" >/dev/null || break; sleep 0.05; done
+  ! pgrep -f "vessel --root $VESSEL_ROOT_DIR exec"
+  vessel rm -f e >/dev/null
+  assert_clean
+}

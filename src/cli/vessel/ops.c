@@ -80,9 +80,47 @@ env_file (const char *path, char ***env, size_t *n)
   return 0;
 }
 
+/* exec -dt: a process that holds the pty master, reads and drops what the
+ * process writes, and ends with it (when its last slave fd closes). */
+static void
+hold_terminal (int master)
+{
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      if (fork () != 0)
+        _exit (0);
+      setsid ();
+      int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+      if (null >= 0)
+        {
+          dup2 (null, STDIN_FILENO);
+          dup2 (null, STDOUT_FILENO);
+          dup2 (null, STDERR_FILENO);
+        }
+      if (dup2 (master, 3) == 3)
+        {
+          char buf[4096];
+          syscall (SYS_close_range, 4, ~0U, 0);
+          for (;;)
+            {
+              ssize_t n = read (3, buf, sizeof buf);
+              if (n > 0 || (n < 0 && errno == EINTR))
+                continue;
+              break;
+            }
+        }
+      _exit (0);
+    }
+  if (pid > 0)
+    while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+}
+
 /* exec -t: `vessel-runtime exec --console-socket` run from here (no
  * monitor): the pty master comes over our socket, we relay it (raw mode,
- * detach keys, resizes) and pass the process's exit status through. */
+ * detach keys, resizes) and pass the process's exit status through.  With
+ * -d the process is left running on its terminal, held by hold_terminal. */
 static int
 exec_tty (vs_cli *cli, const char *what, const vs_exec_req *req, const cli_attach_opts *ao_in, int *code,
           vs_error *err)
@@ -196,6 +234,8 @@ exec_tty (vs_cli *cli, const char *what, const vs_exec_req *req, const cli_attac
           argv[n++] = "json";
         }
       argv[n++] = "exec";
+      if (req->detach)
+        argv[n++] = "--detach";
       argv[n++] = "--process";
       argv[n++] = procpath;
       argv[n++] = "--console-socket";
@@ -234,7 +274,9 @@ exec_tty (vs_cli *cli, const char *what, const vs_exec_req *req, const cli_attac
         }
     }
   unlink (sockpath);
-  if (master >= 0)
+  if (master >= 0 && req->detach)
+    hold_terminal (master); /* then the runtime's status: the process started, or why not */
+  else if (master >= 0)
     {
       ao.raw_peer = true;
       ao.pidfd = pidfd;
@@ -325,8 +367,6 @@ cmd_exec (vs_cli *cli, int argc, char **argv)
       default:
         r = cli_usage ("exec", "unknown flag `%s`", argv[optind - 1]);
       }
-  if (r == 0 && tty && req.detach)
-    r = cli_usage ("exec", "-t with -d: a detached terminal is not supported");
   if (r == 0 && cli_parse_detach_keys (keys, ao.detach_keys, &ao.n_detach_keys) < 0)
     r = cli_usage ("exec", "--detach-keys `%s`: expected keys like ctrl-p,ctrl-q", keys);
   if (r == 0 && argc - optind < 2)
@@ -340,7 +380,7 @@ cmd_exec (vs_cli *cli, int argc, char **argv)
   req.args = argv + optind + 1;
   if (tty)
     {
-      if (req.interactive && !isatty (STDIN_FILENO))
+      if (req.interactive && !req.detach && !isatty (STDIN_FILENO))
         {
           strv_free (env);
           fprintf (stderr, "the input device is not a TTY\n");
