@@ -24,6 +24,7 @@
 #include "../basic/cleanup.h"
 #include "../basic/fs-util.h"
 #include "../basic/json-util.h"
+#include "../basic/process.h"
 #include "../image/db.h"
 #include "../image/digest.h"
 #include "../image/manifest.h"
@@ -815,8 +816,7 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   _cleanup_free_ char *dir = NULL, *bundle = NULL, *logp = NULL, *stopped = NULL, *state = NULL;
   char rtroot[PATH_MAX], line[1200], size[32], files[16];
   _cleanup_close_ int lock = -1;
-  int sync[2], r;
-  pid_t pid;
+  int sync[2], afd, r;
 
   *code = 125;
   r = vs_container_get (e, what, &c, err);
@@ -871,28 +871,24 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       vs_container_free (&c);
       return vs_fail (err, errno, "start container %s", c.name);
     }
-  pid = fork ();
-  if (pid < 0)
+  /* the attach client goes to the monitor's fd 4: out of the way of the
+     dup2s first */
+  afd = attach_fd >= 0 ? fcntl (attach_fd, F_DUPFD_CLOEXEC, 5) : -1;
+  /* the monitor: its own session, no terminal, stdio to /dev/null, the
+     sync pipe as fd 3; a grandchild so that nobody has to reap it */
+  r = vs_fork_detached ();
+  if (r < 0)
     {
-      r = vs_fail (err, errno, "start the monitor of container %s", c.name);
+      r = vs_fail (err, -r, "start the monitor of container %s", c.name);
       close (sync[0]);
       close (sync[1]);
+      if (afd >= 0)
+        close (afd);
       vs_container_free (&c);
       return r;
     }
-  if (pid == 0)
+  if (r == 0)
     {
-      /* the monitor: its own session, no terminal, stdio to /dev/null, the
-         sync pipe as fd 3; a grandchild so that nobody has to reap it */
-      int devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
-      /* the attach client goes to fd 4: out of the way of the dup2s first */
-      int afd = attach_fd >= 0 ? fcntl (attach_fd, F_DUPFD_CLOEXEC, 5) : -1;
-      if (fork () != 0)
-        _exit (0);
-      setsid ();
-      dup2 (devnull, 0);
-      dup2 (devnull, 1);
-      dup2 (devnull, 2);
       dup2 (sync[1], 3);
       if (afd >= 0)
         dup2 (afd, 4);
@@ -956,7 +952,8 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       _exit (127);
     }
   close (sync[1]);
-  waitpid (pid, NULL, 0);
+  if (afd >= 0)
+    close (afd);
   /* one line from the monitor: "ok PID" or "error MESSAGE" */
   size_t got = 0;
   for (;;)

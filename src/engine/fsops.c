@@ -791,12 +791,31 @@ unpack_into (int in, int dirfd, const char *what, vs_error *err)
   return r < 0 ? vs_wrap (err, r, "%s", what) : 0;
 }
 
+/* cp: name under sfd (or its content) into target, as a tar spooled in a
+   temporary file under the engine's root. */
+static int
+copy_through_tar (vs_engine *e, int sfd, const char *name, bool contents, int target, const char *msg,
+                  vs_error *err)
+{
+  _cleanup_close_ int tmp = tmpfile_in (e->root, err);
+  int r;
+
+  if (tmp < 0)
+    return tmp;
+  r = tar_source (tmp, sfd, name, contents, msg, err);
+  if (r == 0 && lseek (tmp, 0, SEEK_SET) < 0)
+    r = vs_fail (err, errno, "%s: rewind", msg);
+  if (r == 0)
+    r = unpack_into (tmp, target, msg, err);
+  return r;
+}
+
 int
 vs_container_copy_from (vs_engine *e, const char *what, const char *src, const char *dest, bool follow,
                         vs_error *err)
 {
   _cleanup_container_ vs_container c = { 0 };
-  _cleanup_close_ int root = -1, sfd = -1, tmp = -1, target = -1;
+  _cleanup_close_ int root = -1, sfd = -1, target = -1;
   char base[NAME_MAX + 1], msg[PATH_MAX + 200], name[NAME_MAX + 1];
   bool contents, dir_wanted;
   struct stat st, dst;
@@ -871,15 +890,7 @@ vs_container_copy_from (vs_engine *e, const char *what, const char *src, const c
   if (target < 0)
     return vs_fail (err, errno, "%s: destination %s", msg, dest);
 
-  tmp = tmpfile_in (e->root, err);
-  if (tmp < 0)
-    return tmp;
-  r = tar_source (tmp, sfd, name, contents, msg, err);
-  if (r == 0 && lseek (tmp, 0, SEEK_SET) < 0)
-    r = vs_fail (err, errno, "%s: rewind", msg);
-  if (r == 0)
-    r = unpack_into (tmp, target, msg, err);
-  return r;
+  return copy_through_tar (e, sfd, name, contents, target, msg, err);
 }
 
 int
@@ -887,7 +898,7 @@ vs_container_copy_to (vs_engine *e, const char *what, const char *src, const cha
                       vs_error *err)
 {
   _cleanup_container_ vs_container c = { 0 };
-  _cleanup_close_ int root = -1, sfd = -1, tmp = -1, target = -1, dfd = -1;
+  _cleanup_close_ int root = -1, sfd = -1, target = -1, dfd = -1;
   char base[NAME_MAX + 1], dbase[NAME_MAX + 1], msg[PATH_MAX + 200], name[NAME_MAX + 1], parent[PATH_MAX];
   bool contents = false, dir_wanted = false, dc, dw, stream = strcmp (src, "-") == 0;
   struct stat st = { 0 }, dst;
@@ -961,15 +972,7 @@ vs_container_copy_to (vs_engine *e, const char *what, const char *src, const cha
     return vs_fail (err, err->code, "%s", msg);
   if (stream)
     return unpack_into (STDIN_FILENO, target, msg, err);
-  tmp = tmpfile_in (e->root, err);
-  if (tmp < 0)
-    return tmp;
-  r = tar_source (tmp, sfd, name, contents, msg, err);
-  if (r == 0 && lseek (tmp, 0, SEEK_SET) < 0)
-    r = vs_fail (err, errno, "%s: rewind", msg);
-  if (r == 0)
-    r = unpack_into (tmp, target, msg, err);
-  return r;
+  return copy_through_tar (e, sfd, name, contents, target, msg, err);
 }
 
 /* ---- commit ---- */

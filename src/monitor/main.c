@@ -44,6 +44,7 @@
 #include "../basic/cleanup.h"
 #include "../basic/error.h"
 #include "../basic/fs-util.h"
+#include "../basic/process.h"
 #include "attach.h"
 #include "logfile.h"
 
@@ -1135,31 +1136,6 @@ backoff_wait (struct monitor *m, int ms)
  * Setup */
 
 static int
-daemonize (void)
-{
-  pid_t pid = fork ();
-  if (pid < 0)
-    return -errno;
-  if (pid > 0)
-    _exit (0);
-  if (setsid () < 0)
-    return -errno;
-  pid = fork ();
-  if (pid < 0)
-    return -errno;
-  if (pid > 0)
-    _exit (0);
-  int fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
-  if (fd < 0)
-    return -errno;
-  for (int i = 0; i < 3; i++)
-    if (dup2 (fd, i) < 0)
-      return -errno;
-  close (fd);
-  return 0;
-}
-
-static int
 setup (struct monitor *m, vs_error *err)
 {
   sigset_t mask;
@@ -1167,8 +1143,14 @@ setup (struct monitor *m, vs_error *err)
   char buf[32];
   int r, n;
 
-  if (m->daemon && (r = daemonize ()) < 0)
-    return vs_fail (err, -r, "daemonize");
+  if (m->daemon)
+    {
+      r = vs_fork_detached ();
+      if (r < 0)
+        return vs_fail (err, -r, "daemonize");
+      if (r > 0)
+        _exit (0);
+    }
   /* Nothing the engine left open reaches the runtime or the container. */
   if ((r = vs_cloexec_from (3)) < 0)
     return vs_fail (err, -r, "mark inherited file descriptors close-on-exec");

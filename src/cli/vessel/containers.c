@@ -1439,10 +1439,10 @@ cmd_ps (vs_cli *cli, int argc, char **argv)
       }
   if (argc != optind)
     return cli_usage ("ps", "takes no arguments");
+#define PS_TABLE "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}"
   if (format == NULL)
-    format = size ? "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}"
-                    "\\t{{.Size}}"
-                  : "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}";
+    format = size ? PS_TABLE "\\t{{.Size}}" : PS_TABLE;
+#undef PS_TABLE
   if ((r = vs_format_new (format, &fmt, &err)) < 0)
     return cli_error (&err);
   if ((r = engine_open (cli, &e, &err)) < 0 || (r = vs_container_list (&e, all, &v, &n, &err)) < 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../basic/cleanup.h"
+#include "../../basic/process.h"
 #include "../../basic/fs-util.h"
 #include "../../basic/unix-fd.h"
 #include "../../engine/engine.h"
@@ -85,36 +86,21 @@ env_file (const char *path, char ***env, size_t *n)
 static void
 hold_terminal (int master)
 {
-  pid_t pid = fork ();
-  if (pid == 0)
+  if (vs_fork_detached () != 0)
+    return;
+  if (dup2 (master, 3) == 3)
     {
-      if (fork () != 0)
-        _exit (0);
-      setsid ();
-      int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
-      if (null >= 0)
+      char buf[4096];
+      syscall (SYS_close_range, 4, ~0U, 0);
+      for (;;)
         {
-          dup2 (null, STDIN_FILENO);
-          dup2 (null, STDOUT_FILENO);
-          dup2 (null, STDERR_FILENO);
+          ssize_t n = read (3, buf, sizeof buf);
+          if (n > 0 || (n < 0 && errno == EINTR))
+            continue;
+          break;
         }
-      if (dup2 (master, 3) == 3)
-        {
-          char buf[4096];
-          syscall (SYS_close_range, 4, ~0U, 0);
-          for (;;)
-            {
-              ssize_t n = read (3, buf, sizeof buf);
-              if (n > 0 || (n < 0 && errno == EINTR))
-                continue;
-              break;
-            }
-        }
-      _exit (0);
     }
-  if (pid > 0)
-    while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-      ;
+  _exit (0);
 }
 
 /* exec -t: `vessel-runtime exec --console-socket` run from here (no
