@@ -24,6 +24,11 @@ REL_LDFLAGS := -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,--as-needed -s
 # ASan and _FORTIFY_SOURCE do not mix well; the sanitizers check more.
 SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_CFLAGS  := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
+# The runtime's entry point runs before libc starts (src/runtime/selfexe-early.c):
+# no stack protector (no TLS yet), no fortify or builtins (no libc calls), no sanitizer.
+EARLY_CFLAGS := -fno-stack-protector -U_FORTIFY_SOURCE -fno-builtin -fno-tree-loop-distribute-patterns -fno-sanitize=all
+comma       := ,
+RT_ENTRY    := $(if $(filter x86_64%,$(shell $(CC) -dumpmachine)),-Wl$(comma)-e$(comma)vs_runtime_entry)
 
 BASIC_SRC   := $(wildcard src/basic/*.c)
 RUNTIME_SRC := $(wildcard src/runtime/*.c)
@@ -45,15 +50,16 @@ all: build/vessel build/vessel-runtime build/vessel-monitor
 
 $(REL)/%.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(REL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 $(SAN)/%.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+$(REL)/src/runtime/selfexe-early.o $(SAN)/src/runtime/selfexe-early.o: EXTRA_CFLAGS := $(EARLY_CFLAGS)
 
 # The runtime links statically (static-pie keeps ASLR): it is exec'd twice per
 # container (once from its sealed copy), and no dynamic loading is cheapest.
 build/vessel-runtime: $(patsubst %.c,$(REL)/%.o,$(LIB_SRC) $(RTCLI_SRC))
-	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -static-pie -o $@ $^ $(PKG_STATIC)
+	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) $(RT_ENTRY) -static-pie -o $@ $^ $(PKG_STATIC)
 build/vessel: $(patsubst %.c,$(REL)/%.o,$(VESSEL_SRC) $(ENGINE_SRC) $(IMAGE_SRC) $(LIB_SRC))
 	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS)
 # The per-container monitor: one per container, so static and libc only.
@@ -62,7 +68,7 @@ build/vessel-monitor: $(patsubst %.c,$(REL)/%.o,$(MONITOR_SRC) $(MONITOR_BASIC))
 build/asan/vessel-monitor: $(patsubst %.c,$(SAN)/%.o,$(MONITOR_SRC) $(MONITOR_BASIC))
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^
 build/asan/vessel-runtime: $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(RTCLI_SRC))
-	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) $(RT_ENTRY) -o $@ $^ $(PKG_LIBS)
 build/asan/vessel: $(patsubst %.c,$(SAN)/%.o,$(VESSEL_SRC) $(ENGINE_SRC) $(IMAGE_SRC) $(LIB_SRC))
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) $(IMG_LIBS)
 # the unit tests check sha256 against libcrypto itself, linked directly

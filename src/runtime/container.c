@@ -34,6 +34,7 @@
 #include "config.h"
 #include "foreground.h"
 #include "hooks.h"
+#include "netns.h"
 #include "seccomp.h"
 #include "spawn.h"
 #include "state.h"
@@ -89,11 +90,11 @@ now_rfc3339 (char *buf, size_t size)
 {
   struct timespec ts;
   struct tm tm;
-  size_t n;
   clock_gettime (CLOCK_REALTIME, &ts);
   gmtime_r (&ts.tv_sec, &tm);
-  n = strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+  /* not strftime: it loads the time zone (/etc/localtime) on every call */
+  snprintf (buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+            tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
 static int
@@ -315,6 +316,9 @@ close_child_fds (struct rt_spawn *sp, int *ns_fds, size_t n)
     close (sp->console_fd);
   if (sp->seccomp_listener_fd >= 0)
     close (sp->seccomp_listener_fd);
+  if (sp->netns_fd >= 0)
+    close (sp->netns_fd);
+  sp->fifo_fd = sp->console_fd = sp->seccomp_listener_fd = sp->netns_fd = -1;
 }
 
 static void
@@ -323,14 +327,33 @@ seccomp_prog_free (rt_seccomp_prog *p)
   free (p->filter);
 }
 
-/* Create the container and bring its init to READY.  On failure nothing is
- * left: no process, no cgroup, no state folder. */
+/* Whether the init's network namespace can be made ahead, on a thread
+ * (netns.h): a new one, with no user namespace to own it, and no namespace
+ * joined by path or made by unshare (those take the stage-1 path). */
+static bool
+netns_ahead (const struct rt_config *cfg)
+{
+  bool net = false;
+  for (size_t i = 0; i < cfg->n_namespaces; i++)
+    {
+      const struct rt_namespace *ns = &cfg->namespaces[i];
+      if (ns->path || ns->type == CLONE_NEWUSER || ns->type == CLONE_NEWTIME)
+        return false;
+      net |= ns->type == CLONE_NEWNET;
+    }
+  return net;
+}
+
+/* Create the container and bring its init to READY (create), or to its
+ * execve (run).  On failure nothing is left: no process, no cgroup, no
+ * state folder. */
 static int
 spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *s, vs_error *err)
 {
   struct rt_spawn sp = { .id = o->id, .mode = mode, .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds,
                          .sync_fd = -1, .parent_sync_fd = -1, .fifo_fd = -1, .console_fd = -1,
-                         .seccomp_listener_fd = -1 };
+                         .seccomp_listener_fd = -1, .netns_fd = -1 };
+  struct rt_netns_prep netns __attribute__ ((cleanup (rt_netns_prep_clear))) = { .fd = -1 };
   rt_seccomp_prog seccomp_prog __attribute__ ((cleanup (seccomp_prog_free))) = { 0 };
   int ns_fds[16];
   int sv[2] = { -1, -1 };
@@ -357,6 +380,8 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
       r = vs_fail (err, 0, "config.json: linux.namespaces: too many entries");
       goto fail;
     }
+  if (netns_ahead (s->cfg))
+    rt_netns_prep_start (&netns);
   if ((r = rt_state_create (o->root, o->id, &s->st, err)) < 0)
     {
       rt_config_free (s->cfg);
@@ -382,9 +407,11 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   }
   /* The cgroup folders are planned and saved before any exists, so that a
    * runtime killed from here on leaves a state that `delete --force` can
-   * clean completely. */
+   * clean completely.  They are made now, while the network namespace is
+   * made on the other CPU. */
   if ((r = rt_cgroup_plan (s->st.doc, s->cfg->cgroups_path, o->id, err)) < 0
-      || (r = rt_state_save (&s->st, err)) < 0 || (r = rt_cgroup_make (s->st.doc, true, err)) < 0)
+      || (r = rt_state_save (&s->st, err)) < 0 || (r = rt_cgroup_make (s->st.doc, true, err)) < 0
+      || (r = rt_cgroup_make (s->st.doc, false, err)) < 0 || (r = apply_resources (s->st.doc, s->cfg, err)) < 0)
     goto fail;
 
   /* Host-side fds the init needs, all opened before it exists. */
@@ -452,6 +479,8 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
       r = vs_fail (err, errno, "socketpair");
       goto fail;
     }
+  if ((r = rt_netns_prep_finish (&netns, &sp.netns_fd, err)) < 0)
+    goto fail;
 
   sp.cfg = s->cfg;
   sp.state_dirfd = s->st.dirfd;
@@ -466,22 +495,16 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
         need_stage1 = true;
       if (ns_fds[i] < 0 && t == CLONE_NEWUSER)
         sp.new_userns = true;
-      if (ns_fds[i] < 0 && t != CLONE_NEWCGROUP)
+      if (ns_fds[i] < 0 && t != CLONE_NEWCGROUP && !(t == CLONE_NEWNET && sp.netns_fd >= 0))
         clone_flags |= t;
     }
   if (need_stage1)
     clone_flags = 0;
 
   /* cgroups: the v2 folder is joined at birth through
-   * clone3(CLONE_INTO_CGROUP), the v1 ones by the child itself (fast path),
-   * or by us when a user namespace denies the child access to them. */
+   * clone3(CLONE_INTO_CGROUP), the v1 ones by us while the child mounts. */
   sp.state_doc = s->st.doc;
-  /* The child can move itself only while it still sees the host's cgroupfs
-   * as host root: not from a user namespace or a joined mount namespace.
-   * A joined mount namespace gets the rootfs set up inside it, as runc does. */
   sp.host_mntns = rt_config_namespace (s->cfg, CLONE_NEWNS) == NULL;
-  sp.cgroup_self = rt_config_namespace (s->cfg, CLONE_NEWUSER) == NULL
-                   && (sp.host_mntns || rt_config_namespace (s->cfg, CLONE_NEWNS)->path == NULL);
   child = -1;
   if (!need_stage1)
     {
@@ -577,9 +600,9 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
         }
     }
   rt_sync_send (s->sync_fd, RT_SYNC_GO, s->pid, NULL);
-  /* The child builds its rootfs meanwhile; it joins when it reads CGROUPS. */
-  if ((r = rt_cgroup_make (s->st.doc, false, err)) < 0 || (r = apply_resources (s->st.doc, s->cfg, err)) < 0
-      || (!sp.cgroup_self && (r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0))
+  /* The child builds its rootfs meanwhile; it waits for CGROUPS only
+   * before a cgroup mount or its cgroup namespace. */
+  if ((r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0)
     goto fail;
   rt_sync_send (s->sync_fd, RT_SYNC_CGROUPS, 0, NULL);
 
@@ -588,6 +611,9 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
       int fd = -1;
       if ((r = rt_sync_recv (s->sync_fd, &m, &fd)) < 0)
         {
+          /* run: the socket closes on a successful execve; any error came first */
+          if (mode == RT_SPAWN_RUN && r == -EPIPE)
+            break;
           r = vs_fail (err, -r, "container init exited before it was ready");
           goto fail;
         }
@@ -633,7 +659,7 @@ fail:
   return r < 0 ? r : -EINVAL;
 }
 
-/* Tell the init it may outlive us (RELEASE or START) and wait for its ACK. */
+/* Tell the init it may outlive us and wait for its ACK (create). */
 static int
 release (struct spawned *s, int type, vs_error *err)
 {
@@ -683,7 +709,6 @@ rt_container_run (const struct rt_create_opts *o, int *ret_status, vs_error *err
 {
   struct spawned s;
   sigset_t mask, old;
-  struct rt_sync_msg m;
   int r;
 
   *ret_status = 0;
@@ -692,18 +717,11 @@ rt_container_run (const struct rt_create_opts *o, int *ret_status, vs_error *err
     rt_foreground_signals (&mask);
   sigprocmask (SIG_BLOCK, &mask, &old);
 
+  /* spawn returns once the process has exec'd */
   if ((r = spawn (o, RT_SPAWN_RUN, &s, err)) < 0)
     goto out;
-  if ((o->pid_file && (r = write_pid_file (o->pid_file, s.pid, err)) < 0)
-      || (r = release (&s, RT_SYNC_START, err)) < 0)
+  if (o->pid_file && (r = write_pid_file (o->pid_file, s.pid, err)) < 0)
     {
-      spawned_abort (&s);
-      goto out;
-    }
-  /* The sync socket closes on a successful execve, or carries its error. */
-  if (rt_sync_recv (s.sync_fd, &m, NULL) == 0 && m.type == RT_SYNC_ERROR)
-    {
-      r = sync_error (err, &m);
       spawned_abort (&s);
       goto out;
     }

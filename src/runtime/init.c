@@ -184,6 +184,21 @@ stage1 (struct rt_spawn *sp, pid_t *ret_child, vs_error *err)
   return 0;
 }
 
+/* GO: the runtime saved our pid in the state (and wrote the id maps). */
+static int
+await_go (struct rt_spawn *sp, vs_error *err)
+{
+  struct rt_sync_msg m;
+  int r;
+  if (sp->got_go)
+    return 0;
+  if ((r = expect (sp, RT_SYNC_GO, &m, err)) < 0)
+    return r;
+  sp->host_pid = m.value;
+  sp->got_go = true;
+  return 0;
+}
+
 int
 rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err)
 {
@@ -192,9 +207,7 @@ rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err)
 
   if (sp->cgroup_joined)
     return 0;
-  if ((r = expect (sp, RT_SYNC_CGROUPS, &m, err)) < 0)
-    return r;
-  if (sp->cgroup_self && (r = rt_cgroup_join_self (sp->state_doc, sp->cgroup_skip_v2, err)) < 0)
+  if ((r = await_go (sp, err)) < 0 || (r = expect (sp, RT_SYNC_CGROUPS, &m, err)) < 0)
     return r;
   if (ns_is_new (sp->cfg, sp, CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return vs_fail (err, errno, "create cgroup namespace");
@@ -244,11 +257,11 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   struct rt_sync_msg m;
   int r;
 
-  if ((r = expect (sp, RT_SYNC_GO, &m, err)) < 0)
-    return r;
-  sp->host_pid = m.value;
-  if (rt_config_namespace (cfg, CLONE_NEWUSER) && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
-    return vs_fail (err, errno, "become root in the user namespace");
+  /* Only a user namespace makes us wait here, for its maps; otherwise the
+   * mounts go ahead while the runtime saves state (GO comes with CGROUPS). */
+  if (rt_config_namespace (cfg, CLONE_NEWUSER)
+      && ((r = await_go (sp, err)) < 0 || setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+    return r < 0 ? r : vs_fail (err, errno, "become root in the user namespace");
   if (setsid () < 0)
     return vs_fail (err, errno, "setsid");
   umask (0);
@@ -277,10 +290,13 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   else if (cfg->process->terminal && (r = rt_terminal_setup (sp, rootfd, err)) < 0)
     return r;
 
-  if ((r = rt_sync_send (sp->sync_fd, RT_SYNC_HOOKS, 0, NULL)) < 0)
-    return vs_fail (err, -r, "container init: talk to the runtime");
-  if ((r = expect (sp, RT_SYNC_HOOKS_DONE, &m, err)) < 0)
-    return r;
+  if (cfg->n_hooks[RT_HOOK_PRESTART] || cfg->n_hooks[RT_HOOK_CREATE_RUNTIME])
+    {
+      if ((r = rt_sync_send (sp->sync_fd, RT_SYNC_HOOKS, 0, NULL)) < 0)
+        return vs_fail (err, -r, "container init: talk to the runtime");
+      if ((r = expect (sp, RT_SYNC_HOOKS_DONE, &m, err)) < 0)
+        return r;
+    }
   if (cfg->n_hooks[RT_HOOK_CREATE_CONTAINER])
     {
       state = rt_hook_state_json (cfg, sp->id, sp->bundle, "created", sp->host_pid);
@@ -335,17 +351,21 @@ init_child (struct rt_spawn *sp)
 
   if (init_prepare (sp, &exe, &err) < 0)
     init_fail (sp, &err, 1);
-  if (rt_sync_send (sp->sync_fd, RT_SYNC_READY, 0, NULL) < 0)
-    _exit (1);
-  r = rt_sync_recv (sp->sync_fd, &m, NULL);
-  if (r < 0 || (m.type != RT_SYNC_RELEASE && m.type != RT_SYNC_START))
-    _exit (1);
+  /* run: the runtime waits for our execve (or error) without a word more */
+  if (sp->mode == RT_SPAWN_CREATE)
+    {
+      if (rt_sync_send (sp->sync_fd, RT_SYNC_READY, 0, NULL) < 0)
+        _exit (1);
+      r = rt_sync_recv (sp->sync_fd, &m, NULL);
+      if (r < 0 || m.type != RT_SYNC_RELEASE)
+        _exit (1);
+    }
   /* From here on the container lives on without the runtime process. */
   prctl (PR_SET_PDEATHSIG, 0);
-  if (rt_sync_send (sp->sync_fd, RT_SYNC_ACK, 0, NULL) < 0)
+  if (sp->mode == RT_SPAWN_CREATE && rt_sync_send (sp->sync_fd, RT_SYNC_ACK, 0, NULL) < 0)
     _exit (1);
 
-  if (m.type == RT_SYNC_RELEASE)
+  if (sp->mode == RT_SPAWN_CREATE)
     {
       char c;
       ssize_t n;
@@ -388,6 +408,16 @@ rt_init_main (struct rt_spawn *sp, bool need_stage1)
   close (sp->parent_sync_fd);
   /* The flock on the state folder belongs to the runtime process only. */
   close (sp->state_dirfd);
+  if (sp->netns_fd >= 0)
+    {
+      if (setns (sp->netns_fd, CLONE_NEWNET) < 0)
+        {
+          vs_fail (&err, errno, "join the container's network namespace");
+          init_fail (sp, &err, 1);
+        }
+      close (sp->netns_fd);
+      sp->netns_fd = -1;
+    }
   prctl (PR_SET_NAME, "vessel:init");
   /* Die with the runtime until the container is fully created. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);

@@ -11,6 +11,14 @@
 
 #include "../basic/error.h"
 
+/* The environment entry naming the file we re-executed through the overlay
+   ("dev:ino"), for the new image to recognise it; removed at once there. */
+#define RT_SELFEXE_MARK "_VESSEL_RUNTIME_OVERLAY"
+
 /* Re-exec through the overlay (its empty layer made in ROOT) or a sealed
    memfd, unless already so.  Only returns on error. */
 int rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err);
+/* Re-exec argv through a fresh read-only overlay of the running binary,
+   with RT_SELFEXE_MARK added to envp.  Returns only when that cannot be
+   done.  Safe before the C library starts (selfexe-early.c). */
+void rt_selfexe_overlay_exec (char **argv, char **envp, const char *root);

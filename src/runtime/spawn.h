@@ -1,24 +1,25 @@
 /* spawn.h — the contract between the runtime parent (container.c) and the
  * container's init (init.c, mount.c, process.c, terminal.c).
  *
- * The parent prepares every host-side fd, clones, and then drives the child
- * through a SOCK_SEQPACKET conversation:
+ * The parent prepares every host-side fd and the cgroup folders, clones,
+ * and then drives the child through a SOCK_SEQPACKET conversation:
  *
  *   child → parent                 parent → child
  *   [PID, NEED_MAPS]  (stage-1 only) [MAPS_DONE]
- *                                    GO (maps written; value = host pid)
- *                                    CGROUPS (folders made, or pid moved in)
- *   HOOKS  (mounts done)             HOOKS_DONE (prestart + createRuntime ran)
+ *                                    GO (state saved, maps written; value = host pid)
+ *                                    CGROUPS (pid moved into the v1 cgroups)
+ *   [HOOKS]  (mounts done)           [HOOKS_DONE] (prestart + createRuntime ran)
  *   [PTY with the master fd]  (run in the foreground with a terminal)
- *   READY  (process prepared)        RELEASE (create) or START (run)
- *   ACK    (no longer dies with us)
+ *   create:  READY (process prepared) RELEASE
+ *            ACK (no longer dies with us), then exec.fifo
+ *   run:     the socket closes on execve: nothing to wait for in between
  *   ERROR "message"  at any point: the child then exits.
  *
- * The child reads CGROUPS only when it needs to be in its cgroups (before
- * a cgroup mount, or after the last mount), so the parent makes the cgroup
- * folders while the child builds its root filesystem.
- *
- * In create mode the child then blocks on exec.fifo until `start`. */
+ * The child waits for nothing it does not need: GO only when a user
+ * namespace needs its maps first, else together with CGROUPS, which it
+ * reads only when it must be in its cgroups (before a cgroup mount, or
+ * after the last mount).  HOOKS is sent only when there are such hooks.
+ * Every message the child waits for costs a wake-up on the other CPU. */
 #pragma once
 
 #include <stdbool.h>
@@ -33,7 +34,6 @@ enum rt_sync_type
   RT_SYNC_MAPS_DONE,
   RT_SYNC_HOOKS_DONE,
   RT_SYNC_RELEASE,
-  RT_SYNC_START,
   RT_SYNC_PID = 100,
   RT_SYNC_NEED_MAPS,
   RT_SYNC_HOOKS,
@@ -70,10 +70,11 @@ struct rt_spawn
   bool new_userns;
   bool host_mntns;    /* no mount namespace: no mounts at all, chroot into the rootfs */
   json_t *state_doc;  /* cgroup folders to join (read-only copy in the child) */
-  bool cgroup_self;   /* the child moves itself into its cgroups */
   bool cgroup_skip_v2; /* born in the v2 cgroup already (CLONE_INTO_CGROUP) */
   bool cgroup_joined;  /* the child is in its cgroups (and cgroup namespace) */
   pid_t host_pid;     /* the init's pid on the host, learnt from GO */
+  bool got_go;        /* GO has been read */
+  int netns_fd;       /* a network namespace made ahead to join (netns.h), or -1 */
   int seccomp_listener_fd; /* connected linux.seccomp.listenerPath, or -1 */
   void *seccomp;      /* scmp_filter_ctx built in the child, or NULL */
   void *seccomp_bpf;  /* or the compiled program, made by the parent (rt_seccomp_prog) */
