@@ -502,9 +502,19 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
     clone_flags = 0;
 
   /* cgroups: the v2 folder is joined at birth through
-   * clone3(CLONE_INTO_CGROUP), the v1 ones by us while the child mounts. */
+   * clone3(CLONE_INTO_CGROUP), the v1 ones by the child itself as it
+   * starts: a task that moves itself by writing 0 to `tasks` takes no
+   * global lock, while moving another process (cgroup.procs) takes the
+   * threadgroup rwsem for writing, which waits a full RCU grace period
+   * (5 to 15 ms here) unless another move happened just before.  We move
+   * it only when a user namespace denies the child the host's cgroupfs. */
   sp.state_doc = s->st.doc;
   sp.host_mntns = rt_config_namespace (s->cfg, CLONE_NEWNS) == NULL;
+  /* The child can move itself only while it still sees the host's cgroupfs
+   * as host root: not from a user namespace or a joined mount namespace.
+   * A joined mount namespace gets the rootfs set up inside it, as runc does. */
+  sp.cgroup_self = rt_config_namespace (s->cfg, CLONE_NEWUSER) == NULL
+                   && (sp.host_mntns || rt_config_namespace (s->cfg, CLONE_NEWNS)->path == NULL);
   child = -1;
   if (!need_stage1)
     {
@@ -600,11 +610,14 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
         }
     }
   rt_sync_send (s->sync_fd, RT_SYNC_GO, s->pid, NULL);
-  /* The child builds its rootfs meanwhile; it waits for CGROUPS only
-   * before a cgroup mount or its cgroup namespace. */
-  if ((r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0)
-    goto fail;
-  rt_sync_send (s->sync_fd, RT_SYNC_CGROUPS, 0, NULL);
+  /* Otherwise the child builds its rootfs meanwhile, and waits for
+   * CGROUPS only before a cgroup mount or its cgroup namespace. */
+  if (!sp.cgroup_self)
+    {
+      if ((r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0)
+        goto fail;
+      rt_sync_send (s->sync_fd, RT_SYNC_CGROUPS, 0, NULL);
+    }
 
   for (;;)
     {

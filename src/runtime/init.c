@@ -207,7 +207,12 @@ rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err)
 
   if (sp->cgroup_joined)
     return 0;
-  if ((r = await_go (sp, err)) < 0 || (r = expect (sp, RT_SYNC_CGROUPS, &m, err)) < 0)
+  if (sp->cgroup_self)
+    {
+      if ((r = rt_cgroup_join_self (sp->state_doc, sp->cgroup_skip_v2, err)) < 0)
+        return r;
+    }
+  else if ((r = await_go (sp, err)) < 0 || (r = expect (sp, RT_SYNC_CGROUPS, &m, err)) < 0)
     return r;
   if (ns_is_new (sp->cfg, sp, CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return vs_fail (err, errno, "create cgroup namespace");
@@ -265,6 +270,9 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   if (setsid () < 0)
     return vs_fail (err, errno, "setsid");
   umask (0);
+  /* our own cgroups at once: the folders exist and hold their limits */
+  if (sp->cgroup_self && (r = rt_init_join_cgroups (sp, err)) < 0)
+    return r;
 
   if (sp->host_mntns)
     {
@@ -290,6 +298,9 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   else if (cfg->process->terminal && (r = rt_terminal_setup (sp, rootfd, err)) < 0)
     return r;
 
+  /* our pid is in the state (hooks and the seccomp agent get it) */
+  if ((r = await_go (sp, err)) < 0)
+    return r;
   if (cfg->n_hooks[RT_HOOK_PRESTART] || cfg->n_hooks[RT_HOOK_CREATE_RUNTIME])
     {
       if ((r = rt_sync_send (sp->sync_fd, RT_SYNC_HOOKS, 0, NULL)) < 0)

@@ -7,7 +7,8 @@
  *   child → parent                 parent → child
  *   [PID, NEED_MAPS]  (stage-1 only) [MAPS_DONE]
  *                                    GO (state saved, maps written; value = host pid)
- *                                    CGROUPS (pid moved into the v1 cgroups)
+ *                                    [CGROUPS] (pid moved into the cgroups, when
+ *                                     the child cannot move itself)
  *   [HOOKS]  (mounts done)           [HOOKS_DONE] (prestart + createRuntime ran)
  *   [PTY with the master fd]  (run in the foreground with a terminal)
  *   create:  READY (process prepared) RELEASE
@@ -15,11 +16,11 @@
  *   run:     the socket closes on execve: nothing to wait for in between
  *   ERROR "message"  at any point: the child then exits.
  *
- * The child waits for nothing it does not need: GO only when a user
- * namespace needs its maps first, else together with CGROUPS, which it
- * reads only when it must be in its cgroups (before a cgroup mount, or
- * after the last mount).  HOOKS is sent only when there are such hooks.
- * Every message the child waits for costs a wake-up on the other CPU. */
+ * The child waits for nothing it does not need: GO first only when a user
+ * namespace needs its maps, else after its mounts; CGROUPS only when it
+ * must be in its cgroups (before a cgroup mount, or after the last
+ * mount).  HOOKS is sent only when there are such hooks.  Every message
+ * the child waits for costs a wake-up on the other CPU. */
 #pragma once
 
 #include <stdbool.h>
@@ -70,6 +71,7 @@ struct rt_spawn
   bool new_userns;
   bool host_mntns;    /* no mount namespace: no mounts at all, chroot into the rootfs */
   json_t *state_doc;  /* cgroup folders to join (read-only copy in the child) */
+  bool cgroup_self;   /* the child moves itself into its cgroups (at once) */
   bool cgroup_skip_v2; /* born in the v2 cgroup already (CLONE_INTO_CGROUP) */
   bool cgroup_joined;  /* the child is in its cgroups (and cgroup namespace) */
   pid_t host_pid;     /* the init's pid on the host, learnt from GO */
