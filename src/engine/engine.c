@@ -12,11 +12,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -402,6 +404,10 @@ vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error 
   return r;
 }
 
+#ifndef OVERLAYFS_SUPER_MAGIC
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#endif
+
 /* ---- state ---- */
 
 static bool
@@ -732,19 +738,17 @@ is_mounted (const char *path)
   return a.st_dev != b.st_dev;
 }
 
-/* The overlay: the image's snapshots (top first) under the container's upper. */
+/* The overlay's options: the image's snapshots (top first) under the
+   container's upper. */
 static int
-mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err)
+rootfs_options (vs_engine *e, const vs_container *c, char **ret, vs_error *err)
 {
-  _cleanup_free_ char *rootfs = ctr_path (e, c->id, "rootfs"), *upper = ctr_path (e, c->id, "upper"),
-                      *work = ctr_path (e, c->id, "work"), *opts = NULL, *lower = NULL;
+  _cleanup_free_ char *upper = ctr_path (e, c->id, "upper"), *work = ctr_path (e, c->id, "work"), *lower = NULL;
   vs_image img;
   int r;
 
-  if (rootfs == NULL || upper == NULL || work == NULL)
+  if (upper == NULL || work == NULL)
     return vs_fail (err, ENOMEM, "container %s", c->name);
-  if (is_mounted (rootfs))
-    return 0;
   r = vs_store_image_get (e->store, c->image_id, &img, err);
   if (r < 0)
     return vs_wrap (err, r, "container %s", c->name);
@@ -769,8 +773,25 @@ mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err)
         return vs_fail (err, ENOMEM, "container %s", c->name);
       (void) mkdir (lower, 0755);
     }
-  if (asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work) < 0)
+  if (asprintf (ret, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work) < 0)
     return vs_fail (err, ENOMEM, "container %s", c->name);
+  return 0;
+}
+
+/* Mount the rootfs here (a stopped container's files, in a private mount
+   namespace of this process); a running one's is its monitor's. */
+static int
+mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err)
+{
+  _cleanup_free_ char *rootfs = ctr_path (e, c->id, "rootfs"), *opts = NULL;
+  int r;
+
+  if (rootfs == NULL)
+    return vs_fail (err, ENOMEM, "container %s", c->name);
+  if (is_mounted (rootfs))
+    return 0;
+  if ((r = rootfs_options (e, c, &opts, err)) < 0)
+    return r;
   if (mount ("overlay", rootfs, "overlay", 0, opts) < 0)
     return vs_fail (err, errno, "mount the overlay rootfs of container %s at %s", c->name, rootfs);
   return 0;
@@ -813,7 +834,8 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
 {
   vs_container c;
   _cleanup_json_ json_t *rq = NULL;
-  _cleanup_free_ char *dir = NULL, *bundle = NULL, *logp = NULL, *stopped = NULL, *state = NULL;
+  _cleanup_free_ char *dir = NULL, *bundle = NULL, *logp = NULL, *stopped = NULL, *state = NULL, *rootfs = NULL,
+                      *ropts = NULL;
   char rtroot[PATH_MAX], line[1200], size[32], files[16];
   _cleanup_close_ int lock = -1;
   int sync[2], afd, r;
@@ -844,7 +866,8 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   logp = vs_container_log_path (e, c.id);
   stopped = ctr_path (e, c.id, "stopped");
   state = ctr_path (e, c.id, "state.json");
-  if (rq == NULL || dir == NULL || logp == NULL || stopped == NULL || state == NULL)
+  rootfs = ctr_path (e, c.id, "rootfs");
+  if (rq == NULL || dir == NULL || logp == NULL || stopped == NULL || state == NULL || rootfs == NULL)
     {
       vs_container_free (&c);
       return vs_fail (err, ENOMEM, "start container");
@@ -853,7 +876,10 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   runtime_delete (e, c.id);
   unlink (stopped);
   unlink (state);
-  r = mount_rootfs (e, &c, err);
+  /* the monitor mounts it in its own mount namespace (vessel-monitor);
+     one left on the host by an older vessel goes first */
+  umount_rootfs (e, c.id);
+  r = rootfs_options (e, &c, &ropts, err);
   if (r < 0)
     {
       vs_container_free (&c);
@@ -893,7 +919,7 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       if (afd >= 0)
         dup2 (afd, 4);
       vs_cloexec_from (afd >= 0 ? 5 : 4);
-      char *argv[48];
+      char *argv[56];
       size_t n = 0;
       argv[n++] = e->monitor;
       argv[n++] = (char *) "--runtime";
@@ -910,6 +936,10 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       argv[n++] = logp;
       argv[n++] = (char *) "--sync-fd";
       argv[n++] = (char *) "3";
+      argv[n++] = (char *) "--rootfs";
+      argv[n++] = rootfs;
+      argv[n++] = (char *) "--rootfs-options";
+      argv[n++] = ropts;
       if (size[0] != '0')
         {
           argv[n++] = (char *) "--log-max-size";
@@ -1392,17 +1422,42 @@ vs_container_path (vs_engine *e, const char *id, const char *leaf)
   return ctr_path (e, id, leaf);
 }
 
+/* An fd of the container's merged root: while its monitor runs, the overlay
+ * in the monitor's mount namespace (mounting the same upper twice is
+ * undefined); else the overlay mounted in a private mount namespace of this
+ * process. */
 int
-vs_container_mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err)
+vs_container_rootfs_open (vs_engine *e, const vs_container *c, vs_error *err)
 {
-  return mount_rootfs (e, c, err);
-}
+  _cleanup_free_ char *rootfs = ctr_path (e, c->id, "rootfs");
+  int pid = monitor_pid (e, c->id), fd, r;
 
-bool
-vs_container_rootfs_mounted (vs_engine *e, const char *id)
-{
-  _cleanup_free_ char *rootfs = ctr_path (e, id, "rootfs");
-  return rootfs && is_mounted (rootfs);
+  if (rootfs == NULL)
+    return vs_fail (err, ENOMEM, "container %s", c->name);
+  if (pid > 0)
+    {
+      char path[PATH_MAX + 32];
+      struct statfs sfs;
+      snprintf (path, sizeof path, "/proc/%d/root%s", pid, rootfs);
+      fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd >= 0 && fstatfs (fd, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC)
+        return fd;
+      if (fd >= 0)
+        close (fd);
+    }
+  if (!is_mounted (rootfs))
+    {
+      if (unshare (CLONE_NEWNS) < 0)
+        return vs_fail (err, errno, "container %s: make a private mount namespace", c->name);
+      if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return vs_fail (err, errno, "container %s: make the mounts private", c->name);
+      if ((r = mount_rootfs (e, c, err)) < 0)
+        return r;
+    }
+  fd = open (rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return vs_fail (err, errno, "container %s: open %s", c->name, rootfs);
+  return fd;
 }
 
 int

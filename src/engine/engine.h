@@ -146,10 +146,9 @@ int vs_engine_guard_images (vs_store *s, vs_error *err);
 bool vs_engine_image_in_use (void *engine, const char *image_id);
 /* <root>/containers/<id>[/leaf] (malloc'd). */
 char *vs_container_path (vs_engine *e, const char *id, const char *leaf);
-/* Mount the container's overlay at <root>/containers/<id>/rootfs unless it
- * is mounted (in the caller's mount namespace). */
-int vs_container_mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err);
-bool vs_container_rootfs_mounted (vs_engine *e, const char *id);
+/* An fd of the container's merged root filesystem (its monitor's mount, or
+   one made in a private mount namespace of the caller when it is stopped). */
+int vs_container_rootfs_open (vs_engine *e, const vs_container *c, vs_error *err);
 
 /* vs_container_start, with attach_fd (>= 0: one end of a SOCK_SEQPACKET
  * socketpair; the caller keeps the other) handed to the monitor as its first

@@ -7,12 +7,10 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
-#include <sched.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -660,32 +658,6 @@ tar_obj (tarw *t, int pathfd, const char *arcname)
 
 /* ---- the merged view ---- */
 
-/* An fd of the container's root: the mounted rootfs, or (stopped) the
- * overlay mounted in a private mount namespace of this process. */
-static int
-rootfs_open (vs_engine *e, const vs_container *c, vs_error *err)
-{
-  _cleanup_free_ char *rootfs = vs_container_path (e, c->id, "rootfs");
-  int fd, r;
-
-  if (rootfs == NULL)
-    return vs_fail (err, ENOMEM, "container %s", c->name);
-  if (!vs_container_rootfs_mounted (e, c->id))
-    {
-      if (unshare (CLONE_NEWNS) < 0)
-        return vs_fail (err, errno, "container %s: make a private mount namespace", c->name);
-      if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        return vs_fail (err, errno, "container %s: make the mounts private", c->name);
-      r = vs_container_mount_rootfs (e, c, err);
-      if (r < 0)
-        return r;
-    }
-  fd = open (rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return vs_fail (err, errno, "container %s: open %s", c->name, rootfs);
-  return fd;
-}
-
 int
 vs_container_export (vs_engine *e, const char *what, int out, vs_error *err)
 {
@@ -697,7 +669,7 @@ vs_container_export (vs_engine *e, const char *what, int out, vs_error *err)
 
   if (r < 0)
     return r;
-  root = rootfs_open (e, &c, err);
+  root = vs_container_rootfs_open (e, &c, err);
   if (root < 0)
     return vs_wrap (err, root, "export");
   snprintf (msg, sizeof msg, "export container %s", what);
@@ -826,7 +798,7 @@ vs_container_copy_from (vs_engine *e, const char *what, const char *src, const c
   snprintf (msg, sizeof msg, "copy %s:%s", what, src);
   if (src[0] == '\0')
     return vs_fail (err, 0, "%s: empty source path", msg);
-  root = rootfs_open (e, &c, err);
+  root = vs_container_rootfs_open (e, &c, err);
   if (root < 0)
     return vs_wrap (err, root, "copy");
   split_src (src, base, sizeof base, &contents, &dir_wanted);
@@ -922,7 +894,7 @@ vs_container_copy_to (vs_engine *e, const char *what, const char *src, const cha
     }
   else if (isatty (STDIN_FILENO))
     return vs_fail (err, 0, "%s: the tar to copy comes from stdin, but stdin is a terminal", msg);
-  root = rootfs_open (e, &c, err);
+  root = vs_container_rootfs_open (e, &c, err);
   if (root < 0)
     return vs_wrap (err, root, "copy");
 

@@ -197,15 +197,13 @@ get_running (vs_engine *e, const char *what, vs_container *c, bool allow_paused,
 /* A file of the container's rootfs, resolved inside it (symlinks cannot
  * leave it); NULL when absent. */
 static char *
-rootfs_file (vs_engine *e, const char *id, const char *rel)
+rootfs_file (vs_engine *e, const vs_container *c, const char *rel)
 {
-  char dir[PATH_MAX];
   _cleanup_close_ int dfd = -1;
   char *text = NULL;
   vs_error ignore;
 
-  snprintf (dir, sizeof dir, "%s/containers/%s/rootfs", e->root, id);
-  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  dfd = vs_container_rootfs_open (e, c, &ignore);
   if (dfd < 0 || vs_read_file_in_root (dfd, rel, 1 << 20, &text, &ignore) < 0)
     return NULL;
   return text;
@@ -247,10 +245,10 @@ find_entry (const char *text, const char *key, bool by_id, char *line, size_t li
 
 /* docker's -u: NAME|UID[:GROUP|GID] looked up in the container. */
 static int
-resolve_user (vs_engine *e, const char *id, const char *spec, json_t **ret, vs_error *err)
+resolve_user (vs_engine *e, const vs_container *c, const char *spec, json_t **ret, vs_error *err)
 {
-  _cleanup_free_ char *copy = strdup (spec), *passwd = rootfs_file (e, id, "etc/passwd"),
-                      *group = rootfs_file (e, id, "etc/group");
+  _cleanup_free_ char *copy = strdup (spec), *passwd = rootfs_file (e, c, "etc/passwd"),
+                      *group = rootfs_file (e, c, "etc/group");
   char line[1024], *f[7];
   char *grp;
   unsigned long uid = 0, gid = 0;
@@ -390,7 +388,7 @@ vs_container_exec_process (vs_engine *e, const vs_container *c, const vs_exec_re
   if (req->user && req->user[0])
     {
       json_t *u = NULL;
-      int r = resolve_user (e, c->id, req->user, &u, err);
+      int r = resolve_user (e, c, req->user, &u, err);
       if (r < 0)
         {
           json_decref (proc);

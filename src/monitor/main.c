@@ -16,6 +16,13 @@
  * input: it is a client from the start, handed to us as --attach-fd before
  * `create` runs (no waiting for a connection, nothing to buffer).
  *
+ * The container's root filesystem (--rootfs, an overlay with the options
+ * --rootfs-options) is mounted in a private mount namespace of the
+ * monitor, never in the host's: the runtime, run from here, sees it; the
+ * host's mount table does not grow with every container (each new mount
+ * namespace copies the whole table), and the mount goes with the monitor
+ * however it ends.  The engine reaches it through /proc/MONITOR/root.
+ *
  * Memory: one per container, so everything is fixed-size and static; no
  * stdio streams, no heap in steady state. */
 #include <errno.h>
@@ -31,7 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -65,6 +74,7 @@ struct monitor
 {
   /* command line */
   const char *runtime, *runtime_root, *bundle, *id, *dir, *log_path, *stop_signal;
+  const char *rootfs, *rootfs_options; /* --rootfs PATH --rootfs-options OPTS */
   uint64_t log_max_size;
   unsigned log_max_file;
   enum restart_policy policy;
@@ -152,7 +162,8 @@ usage (void)
     "                      [--log-max-size BYTES] [--log-max-file N]\n"
     "                      [--restart no|always|unless-stopped|on-failure[:N]]\n"
     "                      [--sync-fd N] [--exit-command ARG]... [--stop-signal SIG] [--daemon]\n"
-    "                      [--terminal] [--stdin] [--attach-fd N]\n";
+    "                      [--terminal] [--stdin] [--attach-fd N]\n"
+    "                      [--rootfs PATH --rootfs-options OVERLAY-OPTIONS]\n";
   if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
     return;
 }
@@ -247,7 +258,8 @@ parse_args (struct monitor *m, int argc, char **argv)
       if (take ("runtime", argc, argv, &i, &m->runtime) || take ("runtime-root", argc, argv, &i, &m->runtime_root)
           || take ("bundle", argc, argv, &i, &m->bundle) || take ("id", argc, argv, &i, &m->id)
           || take ("dir", argc, argv, &i, &m->dir) || take ("log", argc, argv, &i, &m->log_path)
-          || take ("stop-signal", argc, argv, &i, &m->stop_signal) || take ("restart", argc, argv, &i, &restart))
+          || take ("stop-signal", argc, argv, &i, &m->stop_signal) || take ("restart", argc, argv, &i, &restart)
+          || take ("rootfs", argc, argv, &i, &m->rootfs) || take ("rootfs-options", argc, argv, &i, &m->rootfs_options))
         continue;
       if (take ("log-max-size", argc, argv, &i, &v))
         {
@@ -294,6 +306,8 @@ parse_args (struct monitor *m, int argc, char **argv)
     }
   if (!m->runtime || !m->runtime_root || !m->bundle || !m->id || !m->dir || !m->log_path)
     return warn ("--runtime, --runtime-root, --bundle, --id, --dir and --log are required"), usage (), -EINVAL;
+  if (!m->rootfs != !m->rootfs_options)
+    return warn ("--rootfs and --rootfs-options go together"), usage (), -EINVAL;
   if (restart && parse_restart (m, restart) < 0)
     return warn ("--restart: expected no, always, unless-stopped or on-failure[:N], got `%s`", restart), -EINVAL;
   if (m->stop_signal[0] == '\0' || strspn (m->stop_signal, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-")
@@ -1154,6 +1168,15 @@ setup (struct monitor *m, vs_error *err)
   /* Nothing the engine left open reaches the runtime or the container. */
   if ((r = vs_cloexec_from (3)) < 0)
     return vs_fail (err, -r, "mark inherited file descriptors close-on-exec");
+  if (m->rootfs)
+    {
+      if (unshare (CLONE_NEWNS) < 0)
+        return vs_fail (err, errno, "make a mount namespace for container %s", m->id);
+      if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return vs_fail (err, errno, "make the mounts of container %s private", m->id);
+      if (mount ("overlay", m->rootfs, "overlay", 0, m->rootfs_options) < 0)
+        return vs_fail (err, errno, "mount the overlay rootfs of container %s at %s", m->id, m->rootfs);
+    }
   if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return vs_fail (err, errno, "become child subreaper");
   signal (SIGPIPE, SIG_IGN);

@@ -395,6 +395,33 @@ rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error 
   return r;
 }
 
+/* Every "+name" of want is a word of enabled. */
+static bool
+all_enabled (const char *want, const char *enabled)
+{
+  for (const char *w = want; *w;)
+    {
+      size_t n;
+      w += strspn (w, " +");
+      n = strcspn (w, " ");
+      if (n == 0)
+        break;
+      bool found = false;
+      for (const char *e = enabled; *e && !found;)
+        {
+          size_t m;
+          e += strspn (e, " \n");
+          m = strcspn (e, " \n");
+          found = m == n && strncmp (e, w, n) == 0;
+          e += m;
+        }
+      if (!found)
+        return false;
+      w += n;
+    }
+  return true;
+}
+
 /* v2: controllers must be enabled in every ancestor's subtree_control for
  * the container's folder to have their files. */
 static int
@@ -412,6 +439,19 @@ enable_v2_controllers (const char *mount, const char *dir, vs_error *err)
     wl += (size_t) snprintf (want + wl, sizeof want - wl, "%s+%s", wl ? " " : "", c);
   if (wl == 0)
     return 0;
+  /* Nothing to write when the parent delegates them all already: a write to
+     cgroup.subtree_control first drains the offline cgroups of the whole
+     subtree (a walk over every container's cgroup). */
+  {
+    _cleanup_free_ char *parent = NULL, *enabled = NULL;
+    vs_error ignored;
+    char *slash;
+    snprintf (path, sizeof path, "%s", dir);
+    slash = strrchr (path, '/');
+    if (slash && asprintf (&parent, "%.*s/cgroup.subtree_control", (int) (slash - path), path) > 0
+        && vs_read_file_at (AT_FDCWD, parent, &enabled, NULL, &ignored) == 0 && all_enabled (want, enabled))
+      return 0;
+  }
   snprintf (path, sizeof path, "%s", dir);
   /* walk mount, mount/a, mount/a/b ... up to the parent of dir */
   for (char *p = path + ml; (p = strchr (p + 1, '/')) != NULL;)
@@ -431,6 +471,20 @@ enable_v2_controllers (const char *mount, const char *dir, vs_error *err)
     vs_write_file_at (AT_FDCWD, file, want, wl, 0644, &ignored);
   }
   return 0;
+}
+
+const char *
+rt_cgroup_planned (json_t *doc, const char *mountpoint)
+{
+  json_t *paths = json_object_get (doc, "cgroupPaths"), *p;
+  size_t i, ml = strlen (mountpoint);
+  json_array_foreach (paths, i, p)
+    {
+      const char *dir = json_string_value (p);
+      if (dir && strncmp (dir, mountpoint, ml) == 0 && (dir[ml] == '/' || dir[ml] == '\0'))
+        return dir;
+    }
+  return NULL;
 }
 
 int

@@ -43,6 +43,8 @@ int rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path,
  * freezerPath, cgroupV2Path, cpusetPath, cgroupLayout); nothing is made yet,
  * so the caller can save the plan before any folder exists. */
 int rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error *err);
+/* The planned folder under a hierarchy's mountpoint, or NULL. */
+const char *rt_cgroup_planned (json_t *doc, const char *mountpoint);
 /* Make the planned folders: the cgroup2 one (v2 true) or all the others. */
 int rt_cgroup_make (json_t *doc, bool v2, vs_error *err);
 /* Move pid into every recorded folder through cgroup.procs (skip the v2 one

@@ -170,25 +170,20 @@ mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const c
           r = vs_wrap (err, sub, "%s", what);
           break;
         }
-      if (cgroupns && !in_userns (cfg))
-        {
-          char opts[256];
-          if (h->v2)
-            r = mount ("cgroup2", FD_PATH (p, sub), "cgroup2", m->flags, NULL);
-          else
-            {
-              snprintf (opts, sizeof opts, "%s%s", strncmp (h->controllers, "name=", 5) == 0 ? "none," : "",
-                        h->controllers);
-              r = mount ("cgroup", FD_PATH (p, sub), "cgroup", m->flags, opts);
-            }
-          if (r < 0)
-            r = vs_fail (err, errno, "%s: mount cgroup `%s` on `%s`", what, h->controllers, dest);
-        }
+      /* A bind of the container's folder, also with a cgroup namespace:
+         mountinfo shows its root relative to the namespace ("/"), as a
+         fresh mount's.
+         A fresh v1 mount would drain the offline cgroups of the whole v2
+         hierarchy first (cgroup1_get_tree), a walk over every container's
+         cgroup on the host, nine times per container. */
+      /* the folder as planned on the host: our own path reads "/" in the
+         cgroup namespace */
+      const char *planned = rt_cgroup_planned (sp->state_doc, h->mountpoint);
+      if (planned)
+        snprintf (src, sizeof src, "%s", planned);
       else
-        {
-          snprintf (src, sizeof src, "%s%s", h->mountpoint, h->own_path);
-          r = bind_onto (src, -1, sub, false, m->flags, 0, false, what, err);
-        }
+        snprintf (src, sizeof src, "%s%s", h->mountpoint, h->own_path);
+      r = bind_onto (src, -1, sub, false, m->flags, 0, false, what, err);
       /* co-mounted controllers ("cpu,cpuacct") get a link per name */
       if (r == 0 && strchr (name, ','))
         {
