@@ -357,7 +357,7 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   rt_seccomp_prog seccomp_prog __attribute__ ((cleanup (seccomp_prog_free))) = { 0 };
   int ns_fds[16];
   int sv[2] = { -1, -1 };
-  bool need_stage1 = false;
+  bool need_stage1 = false, v1_made;
   int clone_flags = 0, r;
   char created[64];
   struct rt_sync_msg m;
@@ -407,12 +407,15 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   }
   /* The cgroup folders are planned and saved before any exists, so that a
    * runtime killed from here on leaves a state that `delete --force` can
-   * clean completely.  They are made now, while the network namespace is
-   * made on the other CPU. */
+   * clean completely.  The v2 one is made now (the child is born in it);
+   * the v1 ones too while a network namespace is being made on the other
+   * CPU, else after clone, while the child mounts. */
   if ((r = rt_cgroup_plan (s->st.doc, s->cfg->cgroups_path, o->id, err)) < 0
       || (r = rt_state_save (&s->st, err)) < 0 || (r = rt_cgroup_make (s->st.doc, true, err)) < 0
-      || (r = rt_cgroup_make (s->st.doc, false, err)) < 0 || (r = apply_resources (s->st.doc, s->cfg, err)) < 0)
+      || (netns.started
+          && ((r = rt_cgroup_make (s->st.doc, false, err)) < 0 || (r = apply_resources (s->st.doc, s->cfg, err)) < 0)))
     goto fail;
+  v1_made = netns.started;
 
   /* Host-side fds the init needs, all opened before it exists. */
   for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
@@ -502,8 +505,8 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
     clone_flags = 0;
 
   /* cgroups: the v2 folder is joined at birth through
-   * clone3(CLONE_INTO_CGROUP), the v1 ones by the child itself as it
-   * starts: a task that moves itself by writing 0 to `tasks` takes no
+   * clone3(CLONE_INTO_CGROUP), the v1 ones by the child itself once they
+   * exist (CGROUPS): a task that moves itself by writing 0 to `tasks` takes no
    * global lock, while moving another process (cgroup.procs) takes the
    * threadgroup rwsem for writing, which waits a full RCU grace period
    * (5 to 15 ms here) unless another move happened just before.  We move
@@ -591,6 +594,14 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
         goto fail;
     }
   s->pidfd = (int) syscall (SYS_pidfd_open, s->pid, 0);
+  /* The child mounts meanwhile; it joins its cgroups, limits in force,
+   * when it reads CGROUPS (before a cgroup mount or after its mounts), and
+   * waits for GO (state saved) before hooks and its execve. */
+  if ((!v1_made
+       && ((r = rt_cgroup_make (s->st.doc, false, err)) < 0 || (r = apply_resources (s->st.doc, s->cfg, err)) < 0))
+      || (!sp.cgroup_self && (r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0))
+    goto fail;
+  rt_sync_send (s->sync_fd, RT_SYNC_CGROUPS, 0, NULL);
   json_object_set_new (s->st.doc, "pid", json_integer (s->pid));
   json_object_set_new (s->st.doc, "pidStartTime", json_integer ((json_int_t) rt_proc_start_time (s->pid)));
   /* From now on the status comes from the process; we hold the lock until
@@ -610,14 +621,6 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
         }
     }
   rt_sync_send (s->sync_fd, RT_SYNC_GO, s->pid, NULL);
-  /* Otherwise the child builds its rootfs meanwhile, and waits for
-   * CGROUPS only before a cgroup mount or its cgroup namespace. */
-  if (!sp.cgroup_self)
-    {
-      if ((r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0)
-        goto fail;
-      rt_sync_send (s->sync_fd, RT_SYNC_CGROUPS, 0, NULL);
-    }
 
   for (;;)
     {

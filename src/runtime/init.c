@@ -91,14 +91,24 @@ rt_hook_state_json (const struct rt_config *cfg, const char *id, const char *bun
   return s;
 }
 
+/* Wait until the runtime has sent `type` (once per conversation).  The
+ * runtime sends as soon as it can, the child reads when it must, so other
+ * messages may come first: they are noted and not read again. */
 static int
-expect (struct rt_spawn *sp, int type, struct rt_sync_msg *m, vs_error *err)
+await_msg (struct rt_spawn *sp, int type, vs_error *err)
 {
-  int r = rt_sync_recv (sp->sync_fd, m, NULL);
-  if (r < 0)
-    return vs_fail (err, -r, "container init: lost the runtime");
-  if (m->type != type)
-    return vs_fail (err, 0, "container init: unexpected message %d (wanted %d)", m->type, type);
+  while (!(sp->got & (1u << type)))
+    {
+      struct rt_sync_msg m;
+      int r = rt_sync_recv (sp->sync_fd, &m, NULL);
+      if (r < 0)
+        return vs_fail (err, -r, "container init: lost the runtime");
+      if (m.type <= 0 || m.type >= 32)
+        return vs_fail (err, 0, "container init: unexpected message %d (wanted %d)", m.type, type);
+      if (m.type == RT_SYNC_GO)
+        sp->host_pid = m.value;
+      sp->got |= 1u << m.type;
+    }
   return 0;
 }
 
@@ -141,7 +151,6 @@ static int
 stage1 (struct rt_spawn *sp, pid_t *ret_child, vs_error *err)
 {
   const struct rt_config *cfg = sp->cfg;
-  struct rt_sync_msg m;
   int flags = 0, r;
   long child;
 
@@ -161,7 +170,7 @@ stage1 (struct rt_spawn *sp, pid_t *ret_child, vs_error *err)
         return vs_fail (err, errno, "create user namespace");
       if ((r = rt_sync_send (sp->sync_fd, RT_SYNC_NEED_MAPS, 0, NULL)) < 0)
         return vs_fail (err, -r, "container init: talk to the runtime");
-      if ((r = expect (sp, RT_SYNC_MAPS_DONE, &m, err)) < 0)
+      if ((r = await_msg (sp, RT_SYNC_MAPS_DONE, err)) < 0)
         return r;
       if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
         return vs_fail (err, errno, "become root in the user namespace");
@@ -184,35 +193,15 @@ stage1 (struct rt_spawn *sp, pid_t *ret_child, vs_error *err)
   return 0;
 }
 
-/* GO: the runtime saved our pid in the state (and wrote the id maps). */
-static int
-await_go (struct rt_spawn *sp, vs_error *err)
-{
-  struct rt_sync_msg m;
-  int r;
-  if (sp->got_go)
-    return 0;
-  if ((r = expect (sp, RT_SYNC_GO, &m, err)) < 0)
-    return r;
-  sp->host_pid = m.value;
-  sp->got_go = true;
-  return 0;
-}
-
 int
 rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err)
 {
-  struct rt_sync_msg m;
   int r;
 
   if (sp->cgroup_joined)
     return 0;
-  if (sp->cgroup_self)
-    {
-      if ((r = rt_cgroup_join_self (sp->state_doc, sp->cgroup_skip_v2, err)) < 0)
-        return r;
-    }
-  else if ((r = await_go (sp, err)) < 0 || (r = expect (sp, RT_SYNC_CGROUPS, &m, err)) < 0)
+  if ((r = await_msg (sp, RT_SYNC_CGROUPS, err)) < 0
+      || (sp->cgroup_self && (r = rt_cgroup_join_self (sp->state_doc, sp->cgroup_skip_v2, err)) < 0))
     return r;
   if (ns_is_new (sp->cfg, sp, CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return vs_fail (err, errno, "create cgroup namespace");
@@ -259,20 +248,16 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   const struct rt_config *cfg = sp->cfg;
   _cleanup_close_ int rootfd = -1;
   _cleanup_free_ char *state = NULL;
-  struct rt_sync_msg m;
   int r;
 
   /* Only a user namespace makes us wait here, for its maps; otherwise the
    * mounts go ahead while the runtime saves state (GO comes with CGROUPS). */
   if (rt_config_namespace (cfg, CLONE_NEWUSER)
-      && ((r = await_go (sp, err)) < 0 || setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+      && ((r = await_msg (sp, RT_SYNC_GO, err)) < 0 || setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
     return r < 0 ? r : vs_fail (err, errno, "become root in the user namespace");
   if (setsid () < 0)
     return vs_fail (err, errno, "setsid");
   umask (0);
-  /* our own cgroups at once: the folders exist and hold their limits */
-  if (sp->cgroup_self && (r = rt_init_join_cgroups (sp, err)) < 0)
-    return r;
 
   if (sp->host_mntns)
     {
@@ -298,14 +283,15 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   else if (cfg->process->terminal && (r = rt_terminal_setup (sp, rootfd, err)) < 0)
     return r;
 
-  /* our pid is in the state (hooks and the seccomp agent get it) */
-  if ((r = await_go (sp, err)) < 0)
+  /* our pid is in the state (hooks and the seccomp agent get it), our
+   * limits are in force */
+  if ((r = await_msg (sp, RT_SYNC_GO, err)) < 0)
     return r;
   if (cfg->n_hooks[RT_HOOK_PRESTART] || cfg->n_hooks[RT_HOOK_CREATE_RUNTIME])
     {
       if ((r = rt_sync_send (sp->sync_fd, RT_SYNC_HOOKS, 0, NULL)) < 0)
         return vs_fail (err, -r, "container init: talk to the runtime");
-      if ((r = expect (sp, RT_SYNC_HOOKS_DONE, &m, err)) < 0)
+      if ((r = await_msg (sp, RT_SYNC_HOOKS_DONE, err)) < 0)
         return r;
     }
   if (cfg->n_hooks[RT_HOOK_CREATE_CONTAINER])
@@ -356,7 +342,6 @@ init_child (struct rt_spawn *sp)
 {
   const struct rt_config *cfg = sp->cfg;
   _cleanup_free_ char *exe = NULL;
-  struct rt_sync_msg m;
   vs_error err = { 0 };
   int r;
 
@@ -367,8 +352,7 @@ init_child (struct rt_spawn *sp)
     {
       if (rt_sync_send (sp->sync_fd, RT_SYNC_READY, 0, NULL) < 0)
         _exit (1);
-      r = rt_sync_recv (sp->sync_fd, &m, NULL);
-      if (r < 0 || m.type != RT_SYNC_RELEASE)
+      if (await_msg (sp, RT_SYNC_RELEASE, &err) < 0)
         _exit (1);
     }
   /* From here on the container lives on without the runtime process. */

@@ -6,9 +6,9 @@
  *
  *   child → parent                 parent → child
  *   [PID, NEED_MAPS]  (stage-1 only) [MAPS_DONE]
+ *                                    CGROUPS (folders made, limits applied; pid
+ *                                     moved in when the child cannot move itself)
  *                                    GO (state saved, maps written; value = host pid)
- *                                    [CGROUPS] (pid moved into the cgroups, when
- *                                     the child cannot move itself)
  *   [HOOKS]  (mounts done)           [HOOKS_DONE] (prestart + createRuntime ran)
  *   [PTY with the master fd]  (run in the foreground with a terminal)
  *   create:  READY (process prepared) RELEASE
@@ -16,11 +16,11 @@
  *   run:     the socket closes on execve: nothing to wait for in between
  *   ERROR "message"  at any point: the child then exits.
  *
- * The child waits for nothing it does not need: GO first only when a user
- * namespace needs its maps, else after its mounts; CGROUPS only when it
- * must be in its cgroups (before a cgroup mount, or after the last
- * mount).  HOOKS is sent only when there are such hooks.  Every message
- * the child waits for costs a wake-up on the other CPU. */
+ * The parent sends as soon as it can, the child reads only when it must
+ * (and notes what came first): CGROUPS before a cgroup mount or after its
+ * mounts, GO before hooks and its execve (at once with a user namespace,
+ * for the maps).  HOOKS is sent only when there are such hooks.  Every
+ * message the child waits for costs a wake-up on the other CPU. */
 #pragma once
 
 #include <stdbool.h>
@@ -75,7 +75,7 @@ struct rt_spawn
   bool cgroup_skip_v2; /* born in the v2 cgroup already (CLONE_INTO_CGROUP) */
   bool cgroup_joined;  /* the child is in its cgroups (and cgroup namespace) */
   pid_t host_pid;     /* the init's pid on the host, learnt from GO */
-  bool got_go;        /* GO has been read */
+  unsigned got;       /* the parent's messages read so far (bit per type) */
   int netns_fd;       /* a network namespace made ahead to join (netns.h), or -1 */
   int seccomp_listener_fd; /* connected linux.seccomp.listenerPath, or -1 */
   void *seccomp;      /* scmp_filter_ctx built in the child, or NULL */
