@@ -112,7 +112,9 @@ write_pid_file (const char *path, pid_t pid, vs_error *err)
   dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return vs_fail (err, errno, "--pid-file `%s`", path);
-  if (vs_write_file_atomic_at (dfd, slash ? slash + 1 : path, buf, (size_t) n, 0644, err) < 0)
+  /* written whole before we exit, which is when callers read it: no
+     temporary file and rename (a new inode each time) */
+  if (vs_write_file_at (dfd, slash ? slash + 1 : path, buf, (size_t) n, 0644, err) < 0)
     return vs_wrap (err, -1, "--pid-file");
   return 0;
 }
@@ -352,7 +354,7 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
 {
   struct rt_spawn sp = { .id = o->id, .mode = mode, .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds,
                          .sync_fd = -1, .parent_sync_fd = -1, .fifo_fd = -1, .console_fd = -1,
-                         .seccomp_listener_fd = -1, .netns_fd = -1 };
+                         .seccomp_listener_fd = -1, .netns_fd = -1, .cgroupfs_mount = -1, .cgroupfs_fd = -1 };
   struct rt_netns_prep netns __attribute__ ((cleanup (rt_netns_prep_clear))) = { .fd = -1 };
   rt_seccomp_prog seccomp_prog __attribute__ ((cleanup (seccomp_prog_free))) = { 0 };
   int ns_fds[16];
@@ -513,6 +515,8 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
    * it only when a user namespace denies the child the host's cgroupfs. */
   sp.state_doc = s->st.doc;
   sp.host_mntns = rt_config_namespace (s->cfg, CLONE_NEWNS) == NULL;
+  /* the v1 /sys/fs/cgroup tree is ours to build, meanwhile (CGROUPFS) */
+  sp.cgroupfs_mount = rt_cgroupfs_mount_index (s->cfg);
   /* The child can move itself only while it still sees the host's cgroupfs
    * as host root: not from a user namespace or a joined mount namespace.
    * A joined mount namespace gets the rootfs set up inside it, as runc does. */
@@ -602,12 +606,20 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
       || (!sp.cgroup_self && (r = rt_cgroup_add_pid (s->st.doc, s->pid, sp.cgroup_skip_v2, err)) < 0))
     goto fail;
   rt_sync_send (s->sync_fd, RT_SYNC_CGROUPS, 0, NULL);
+  if (sp.cgroupfs_mount >= 0)
+    {
+      _cleanup_close_ int tree = rt_cgroupfs_prepare (s->cfg, sp.cgroupfs_mount, s->st.doc);
+      struct rt_sync_msg msg = { .type = RT_SYNC_CGROUPFS };
+      /* without a tree the child builds it itself */
+      if (tree < 0 || vs_send_fd (s->sync_fd, tree, &msg, sizeof msg) < 0)
+        rt_sync_send (s->sync_fd, RT_SYNC_CGROUPFS, 0, NULL);
+    }
   json_object_set_new (s->st.doc, "pid", json_integer (s->pid));
   json_object_set_new (s->st.doc, "pidStartTime", json_integer ((json_int_t) rt_proc_start_time (s->pid)));
   /* From now on the status comes from the process; we hold the lock until
    * the container is ready, so nobody sees it half made. */
   json_object_del (s->st.doc, "creating");
-  if ((r = rt_state_save (&s->st, err)) < 0)
+  if ((r = rt_state_update (&s->st, err)) < 0)
     goto fail;
   if (s->cfg->process->has_oom_score_adj)
     {

@@ -100,9 +100,13 @@ await_msg (struct rt_spawn *sp, int type, vs_error *err)
   while (!(sp->got & (1u << type)))
     {
       struct rt_sync_msg m;
-      int r = rt_sync_recv (sp->sync_fd, &m, NULL);
+      int fd = -1, r = rt_sync_recv (sp->sync_fd, &m, &fd);
       if (r < 0)
         return vs_fail (err, -r, "container init: lost the runtime");
+      if (m.type == RT_SYNC_CGROUPFS && sp->cgroupfs_fd < 0)
+        sp->cgroupfs_fd = fd;
+      else if (fd >= 0)
+        close (fd);
       if (m.type <= 0 || m.type >= 32)
         return vs_fail (err, 0, "container init: unexpected message %d (wanted %d)", m.type, type);
       if (m.type == RT_SYNC_GO)
@@ -191,6 +195,12 @@ stage1 (struct rt_spawn *sp, pid_t *ret_child, vs_error *err)
     return vs_fail (err, errno, "fork the container init");
   *ret_child = (pid_t) child;
   return 0;
+}
+
+int
+rt_init_await_cgroupfs (struct rt_spawn *sp, vs_error *err)
+{
+  return await_msg (sp, RT_SYNC_CGROUPFS, err);
 }
 
 int

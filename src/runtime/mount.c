@@ -114,6 +114,78 @@ check_not_symlink (int rootfd, const char *dest, const char *what, vs_error *err
   return 0;
 }
 
+int
+rt_cgroupfs_mount_index (const struct rt_config *cfg)
+{
+  if (in_userns (cfg) || rt_config_namespace (cfg, CLONE_NEWNS) == NULL)
+    return -1;
+  for (size_t i = 0; i < cfg->n_mounts; i++)
+    if (strcmp (cfg->mounts[i].type, "cgroup") == 0 || strcmp (cfg->mounts[i].type, "cgroup2") == 0)
+      return cfg->mounts[i].bind ? -1 : (int) i;
+  return -1;
+}
+
+int
+rt_cgroupfs_prepare (const struct rt_config *cfg, int mount_index, json_t *state_doc)
+{
+  const struct rt_mount *m = &cfg->mounts[mount_index];
+  struct rt_cgroup_hosts hosts;
+  struct mount_attr attr;
+  _cleanup_close_ int fs = -1;
+  int tree = -1;
+  vs_error ignored;
+  bool ok = false;
+
+  if (rt_cgroup_detect (&hosts, &ignored) < 0)
+    return -1;
+  if (hosts.layout == RT_CGROUP_V2)
+    goto out;
+  fs = fsopen ("tmpfs", FSOPEN_CLOEXEC);
+  if (fs < 0 || fsconfig (fs, FSCONFIG_SET_STRING, "mode", "755", 0) < 0
+      || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    goto out;
+  attr_from_flags (m->flags & ~MS_RDONLY, 0, &attr);
+  tree = fsmount (fs, FSMOUNT_CLOEXEC, (unsigned int) attr.attr_set);
+  if (tree < 0)
+    goto out;
+  attr_from_flags (m->flags, 0, &attr);
+  for (size_t i = 0; i < hosts.n; i++)
+    {
+      const char *name = strrchr (hosts.h[i].mountpoint, '/') + 1, *dir = rt_cgroup_planned (state_doc, hosts.h[i].mountpoint);
+      _cleanup_close_ int sub = -1;
+      if (dir == NULL || mkdirat (tree, name, 0755) < 0)
+        goto out;
+      sub = open_tree (AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+      if (sub < 0 || (attr.attr_set && mount_setattr (sub, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+          || move_mount (sub, "", tree, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        goto out;
+      /* co-mounted controllers ("cpu,cpuacct") get a link per name */
+      if (strchr (name, ','))
+        {
+          char names[256], *save = NULL;
+          snprintf (names, sizeof names, "%s", name);
+          for (char *t = strtok_r (names, ",", &save); t; t = strtok_r (NULL, ",", &save))
+            if (symlinkat (name, tree, t) < 0 && errno != EEXIST)
+              goto out;
+        }
+    }
+  if (m->flags & MS_RDONLY)
+    {
+      struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+      if (mount_setattr (tree, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+        goto out;
+    }
+  ok = true;
+out:
+  rt_cgroup_hosts_free (&hosts);
+  if (!ok && tree >= 0)
+    {
+      close (tree);
+      tree = -1;
+    }
+  return tree;
+}
+
 static int
 mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const char *what, vs_error *err)
 {
@@ -127,6 +199,19 @@ mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const c
 
   if ((r = rt_init_join_cgroups (sp, err)) < 0)
     return r;
+  /* the tree the runtime made meanwhile, when it did */
+  if (sp->cgroupfs_mount >= 0 && m == &cfg->mounts[sp->cgroupfs_mount] && (r = rt_init_await_cgroupfs (sp, err)) < 0)
+    return r;
+  if (sp->cgroupfs_fd >= 0)
+    {
+      _cleanup_close_ int tree = TAKE_FD (sp->cgroupfs_fd);
+      target = vs_mkdir_in_root (rootfd, m->destination, false, err);
+      if (target < 0)
+        return vs_wrap (err, target, "%s", what);
+      if (move_mount (tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return vs_fail (err, errno, "%s: mount the cgroup tree on `%s`", what, m->destination);
+      return 0;
+    }
   if ((r = rt_cgroup_detect (&hosts, err)) < 0)
     return vs_wrap (err, r, "%s", what);
   target = vs_mkdir_in_root (rootfd, m->destination, false, err);

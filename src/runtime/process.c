@@ -3,6 +3,7 @@
 #include "spawn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdio.h>
@@ -106,6 +107,22 @@ available_caps (void)
 {
   uint64_t m = 0;
   int last = (int) cap_max_bits () - 1;
+  char buf[2048];
+  int fd = open ("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+  /* one read instead of a prctl per capability (41 system calls) */
+  if (fd >= 0)
+    {
+      ssize_t n = read (fd, buf, sizeof buf - 1);
+      const char *p;
+      close (fd);
+      if (n > 0)
+        {
+          buf[n] = '\0';
+          if ((p = strstr (buf, "\nCapBnd:\t")) != NULL)
+            return strtoull (p + 9, NULL, 16);
+        }
+    }
   for (int c = 0; c <= last && c < 64; c++)
     if (prctl (PR_CAPBSET_READ, c, 0, 0, 0) == 1)
       m |= 1ULL << c;

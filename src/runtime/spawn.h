@@ -8,6 +8,7 @@
  *   [PID, NEED_MAPS]  (stage-1 only) [MAPS_DONE]
  *                                    CGROUPS (folders made, limits applied; pid
  *                                     moved in when the child cannot move itself)
+ *                                    [CGROUPFS with the /sys/fs/cgroup tree, detached]
  *                                    GO (state saved, maps written; value = host pid)
  *   [HOOKS]  (mounts done)           [HOOKS_DONE] (prestart + createRuntime ran)
  *   [PTY with the master fd]  (run in the foreground with a terminal)
@@ -35,6 +36,7 @@ enum rt_sync_type
   RT_SYNC_MAPS_DONE,
   RT_SYNC_HOOKS_DONE,
   RT_SYNC_RELEASE,
+  RT_SYNC_CGROUPFS,
   RT_SYNC_PID = 100,
   RT_SYNC_NEED_MAPS,
   RT_SYNC_HOOKS,
@@ -78,6 +80,8 @@ struct rt_spawn
   unsigned got;       /* the parent's messages read so far (bit per type) */
   int netns_fd;       /* a network namespace made ahead to join (netns.h), or -1 */
   int seccomp_listener_fd; /* connected linux.seccomp.listenerPath, or -1 */
+  int cgroupfs_mount;     /* index of the cgroup mount the runtime builds (CGROUPFS), or -1 */
+  int cgroupfs_fd;        /* that tree, detached, once received (-1: build it here) */
   void *seccomp;      /* scmp_filter_ctx built in the child, or NULL */
   void *seccomp_bpf;  /* or the compiled program, made by the parent (rt_seccomp_prog) */
 };
@@ -95,6 +99,8 @@ _Noreturn void rt_init_main (struct rt_spawn *sp, bool stage1);
 /* Pieces of the child, in the order init.c calls them. */
 /* Wait for CGROUPS, join the cgroups, make the cgroup namespace: once. */
 int rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err);
+/* Wait for CGROUPFS (when the runtime announced it): sets cgroupfs_fd. */
+int rt_init_await_cgroupfs (struct rt_spawn *sp, vs_error *err);
 int rt_rootfs_setup (struct rt_spawn *sp, int *ret_rootfd, vs_error *err);
 int rt_terminal_setup (struct rt_spawn *sp, int rootfd, vs_error *err);
 /* A pty from the container's devpts (rootfd: its root), sized per process. */
@@ -105,6 +111,14 @@ int rt_terminal_handout (int master, int console_fd, int sync_fd, vs_error *err)
 int rt_terminal_make_stdio (int slave, vs_error *err);
 int rt_rootfs_pivot (struct rt_spawn *sp, int rootfd, vs_error *err);
 int rt_rootfs_finish (struct rt_spawn *sp, vs_error *err);
+/* The runtime's half of a v1 or hybrid cgroup mount (cgroupfs_mount): the
+ * whole tree, a tmpfs with a bind of the container's folder per hierarchy,
+ * made detached while the child mounts the rest; the child attaches it with
+ * one move_mount.  Returns the tree's fd, or -1 (the child builds it). */
+int rt_cgroupfs_prepare (const struct rt_config *cfg, int mount_index, json_t *state_doc);
+/* Which mount the runtime may build so: a cgroup mount, v1 or hybrid host,
+ * no user namespace; else -1. */
+int rt_cgroupfs_mount_index (const struct rt_config *cfg);
 /* Bind the object behind src_fd onto the open target fd. */
 int rt_mount_bind_fd (int src_fd, int target_fd, const char *what, vs_error *err);
 int rt_process_resolve (const struct rt_process *proc, char **ret_path, vs_error *err);

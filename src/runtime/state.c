@@ -156,6 +156,32 @@ rt_state_save (struct rt_state *st, vs_error *err)
   return vs_write_file_atomic_at (st->dirfd, "state.json", text, strlen (text), 0600, err);
 }
 
+int
+rt_state_update (struct rt_state *st, vs_error *err)
+{
+  _cleanup_free_ char *text = json_dumps (st->doc, JSON_COMPACT), *buf = NULL;
+  _cleanup_close_ int fd = -1;
+  struct stat sb;
+  size_t len, size;
+
+  if (text == NULL)
+    return vs_fail (err, ENOMEM, "serialize state");
+  fd = openat (st->dirfd, "state.json", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &sb) < 0 || !S_ISREG (sb.st_mode))
+    return rt_state_save (st, err);
+  len = strlen (text);
+  size = (size_t) sb.st_size > len ? (size_t) sb.st_size : len;
+  buf = malloc (size);
+  if (buf == NULL)
+    return vs_fail (err, ENOMEM, "serialize state");
+  memcpy (buf, text, len);
+  memset (buf + len, ' ', size - len);
+  if (pwrite (fd, buf, size, 0) != (ssize_t) size)
+    return vs_fail (err, errno ? errno : EIO, "write state of container `%s`",
+                    json_string_value (json_object_get (st->doc, "id")));
+  return 0;
+}
+
 void
 rt_state_close (struct rt_state *st)
 {

@@ -25,6 +25,11 @@ int rt_state_create (const char *root, const char *id, struct rt_state *st, vs_e
 /* Open and lock an existing container and read its state.json. */
 int rt_state_open (const char *root, const char *id, struct rt_state *st, vs_error *err);
 int rt_state_save (struct rt_state *st, vs_error *err);
+/* Save again, in place: one write into the existing state.json, padded
+   with spaces to its old length (still one JSON document).  For a save
+   made under the folder's lock, which every reader takes: no new file
+   (an inode, and a scan of recently freed ones on ext4 without journal). */
+int rt_state_update (struct rt_state *st, vs_error *err);
 /* Remove the folder (and close). */
 int rt_state_destroy (struct rt_state *st, vs_error *err);
 void rt_state_close (struct rt_state *st);
