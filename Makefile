@@ -44,7 +44,7 @@ VESSEL_SRC  := $(wildcard src/cli/vessel/*.c)
 MONITOR_SRC := $(wildcard src/monitor/*.c)
 # The parts of the monitor the unit tests link, and the basic objects it uses.
 MONITOR_LIB := src/monitor/logfile.c
-MONITOR_BASIC := src/basic/error.c src/basic/fs-util.c src/basic/process.c
+MONITOR_BASIC := src/basic/error.c src/basic/fs-util.c src/basic/process.c src/runtime/selfexe-early.c
 LIB_SRC     := $(BASIC_SRC) $(RUNTIME_SRC)
 UNIT_SRC    := $(wildcard tests/unit/test-*.c)
 

@@ -50,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../runtime/selfexe.h"
 #include "../basic/cleanup.h"
 #include "../basic/error.h"
 #include "../basic/fs-util.h"
@@ -340,7 +341,7 @@ reset_signals (void)
 static pid_t
 spawn_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *args, vs_error *err)
 {
-  const char *argv[24];
+  const char *argv[24], *cmd = args[0];
   size_t n = 0;
   pid_t pid;
 
@@ -357,7 +358,7 @@ spawn_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *
 
   pid = fork ();
   if (pid < 0)
-    return vs_fail (err, errno, "fork for `%s %s`", m->runtime, args[0]);
+    return vs_fail (err, errno, "fork for `%s %s`", m->runtime, cmd);
   if (pid == 0)
     {
       reset_signals ();
@@ -367,6 +368,15 @@ spawn_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *
         fd1 = m->null_fd;
       if (dup2 (fd0, 0) < 0 || dup2 (fd1, 1) < 0 || (fd2 >= 0 && dup2 (fd2, 2) < 0))
         _exit (125);
+      /* Commands that enter the container run the runtime from a read-only
+         overlay of it (CVE-2019-5736), which it would otherwise make itself
+         by executing once more. */
+      if (strcmp (cmd, "run") == 0 || strcmp (cmd, "create") == 0 || strcmp (cmd, "exec") == 0)
+        {
+          char real[PATH_MAX];
+          if (realpath (m->runtime, real))
+            rt_selfexe_overlay_exec (real, (char **) argv, environ, m->runtime_root);
+        }
       execv (m->runtime, (char *const *) argv);
       {
         char msg[PATH_MAX + 64];

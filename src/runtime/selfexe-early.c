@@ -161,15 +161,26 @@ overlay_options (const char *self, const char *root, char *opt, size_t cap, cons
 }
 
 void
-rt_selfexe_overlay_exec (char **argv, char **envp, const char *root)
+rt_selfexe_overlay_exec (const char *path, char **argv, char **envp, const char *root)
 {
   char self[PATH_CAP], opt[3 * PATH_CAP], mark[80];
   const char *base = NULL;
   struct stat a, b, st;
-  long n, src = -1, fsfd = -1, mnt = -1, fd = -1;
+  long n = 0, src = -1, fsfd = -1, mnt = -1, fd = -1;
   size_t nenv = 0, len = 0;
 
-  n = SC (SYS_readlinkat, AT_FDCWD, "/proc/self/exe", self, sizeof self - 1, 0, 0);
+  if (path)
+    {
+      while (path[n] && n < (long) sizeof self - 1)
+        {
+          self[n] = path[n];
+          n++;
+        }
+      if (path[n])
+        return;
+    }
+  else
+    n = SC (SYS_readlinkat, AT_FDCWD, "/proc/self/exe", self, sizeof self - 1, 0, 0);
   if (n <= 0 || (size_t) n >= sizeof self - 1)
     return;
   self[n] = '\0';
@@ -180,8 +191,8 @@ rt_selfexe_overlay_exec (char **argv, char **envp, const char *root)
       return;
   if (!overlay_options (self, root, opt, sizeof opt, &base))
     return;
-  /* the path must still name the file that runs */
-  src = SC (SYS_openat, AT_FDCWD, "/proc/self/exe", O_RDONLY | O_CLOEXEC, 0, 0, 0);
+  /* the path must still name the file that runs (or is to run) */
+  src = SC (SYS_openat, AT_FDCWD, path ? path : "/proc/self/exe", O_RDONLY | O_CLOEXEC, 0, 0, 0);
   if (src < 0)
     return;
   if (SC (SYS_newfstatat, AT_FDCWD, self, &a, 0, 0, 0) < 0 || SC (SYS_fstat, src, &b, 0, 0, 0, 0) < 0
@@ -256,7 +267,7 @@ vs_runtime_early (long *sp)
         return; /* help, version or a mistake: main says which */
     }
   if (i < argc && (seq (argv[i], "create") || seq (argv[i], "run") || seq (argv[i], "exec")))
-    rt_selfexe_overlay_exec (argv, envp, root);
+    rt_selfexe_overlay_exec (NULL, argv, envp, root);
 }
 
 /* The entry point: the kernel's initial stack as _start expects it, and

@@ -63,7 +63,7 @@ rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err)
   if (exe_is_safe (src))
     return 0;
   /* usually done already at the entry point, before libc started */
-  rt_selfexe_overlay_exec (argv, environ, root);
+  rt_selfexe_overlay_exec (NULL, argv, environ, root);
   if (fstat (src, &st) < 0)
     return vs_fail (err, errno, "stat /proc/self/exe");
   mfd = memfd_create ("vessel-runtime", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);

@@ -18,7 +18,10 @@
 /* Re-exec through the overlay (its empty layer made in ROOT) or a sealed
    memfd, unless already so.  Only returns on error. */
 int rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err);
-/* Re-exec argv through a fresh read-only overlay of the running binary,
-   with RT_SELFEXE_MARK added to envp.  Returns only when that cannot be
-   done.  Safe before the C library starts (selfexe-early.c). */
-void rt_selfexe_overlay_exec (char **argv, char **envp, const char *root);
+/* Exec argv through a fresh read-only overlay of the binary at path (an
+   absolute path with no symlink in its last part), or of the running one
+   (path NULL), with RT_SELFEXE_MARK added to envp.  The monitor starts the
+   runtime so, and the runtime then need not re-exec itself.  Returns only
+   when that cannot be done.  Safe before the C library starts
+   (selfexe-early.c). */
+void rt_selfexe_overlay_exec (const char *path, char **argv, char **envp, const char *root);
