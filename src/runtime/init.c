@@ -261,7 +261,8 @@ init_prepare (struct rt_spawn *sp, char **ret_exe, vs_error *err)
   int r;
 
   /* Only a user namespace makes us wait here, for its maps; otherwise the
-   * mounts go ahead while the runtime saves state (GO comes with CGROUPS). */
+   * mounts go ahead while the runtime saves state, and GO is read before
+   * the hooks. */
   if (rt_config_namespace (cfg, CLONE_NEWUSER)
       && ((r = await_msg (sp, RT_SYNC_GO, err)) < 0 || setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
     return r < 0 ? r : vs_fail (err, errno, "become root in the user namespace");
