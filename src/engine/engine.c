@@ -1445,6 +1445,14 @@ vs_container_rootfs_open (vs_engine *e, const vs_container *c, vs_error *err)
       if (fd >= 0)
         close (fd);
     }
+  /* Running without its monitor (killed): its overlay lives on only in the
+     container's namespace, and a second mount of the same upper would break
+     the running one. */
+  if (c->status
+      && (strcmp (c->status, "running") == 0 || strcmp (c->status, "paused") == 0
+          || strcmp (c->status, "restarting") == 0))
+    return vs_fail (err, 0, "container %s: its monitor is gone; its files cannot be reached while it runs (rm -f it)",
+                    c->name);
   if (!is_mounted (rootfs))
     {
       if (unshare (CLONE_NEWNS) < 0)

@@ -1182,7 +1182,8 @@ setup (struct monitor *m, vs_error *err)
     {
       if (unshare (CLONE_NEWNS) < 0)
         return vs_fail (err, errno, "make a mount namespace for container %s", m->id);
-      if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+      /* slave: host mounts and unmounts still reach the container's binds */
+      if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
         return vs_fail (err, errno, "make the mounts of container %s private", m->id);
       if (mount ("overlay", m->rootfs, "overlay", 0, m->rootfs_options) < 0)
         return vs_fail (err, errno, "mount the overlay rootfs of container %s at %s", m->id, m->rootfs);

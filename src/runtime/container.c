@@ -112,9 +112,7 @@ write_pid_file (const char *path, pid_t pid, vs_error *err)
   dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return vs_fail (err, errno, "--pid-file `%s`", path);
-  /* written whole before we exit, which is when callers read it: no
-     temporary file and rename (a new inode each time) */
-  if (vs_write_file_at (dfd, slash ? slash + 1 : path, buf, (size_t) n, 0644, err) < 0)
+  if (vs_write_file_atomic_at (dfd, slash ? slash + 1 : path, buf, (size_t) n, 0644, err) < 0)
     return vs_wrap (err, -1, "--pid-file");
   return 0;
 }
@@ -371,6 +369,18 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   for (size_t i = 0; i < ARRAY_SIZE (ns_fds); i++)
     ns_fds[i] = -1;
 
+  /* First of all: none of our own fds (nor the network namespace thread's)
+   * may land on a preserved number, so the empty ones are held. */
+  for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
+    if (fcntl (fd, F_GETFD) < 0)
+      {
+        int null = open ("/dev/null", O_RDWR);
+        if (null >= 0 && null != fd)
+          {
+            dup2 (null, fd);
+            close (null);
+          }
+      }
   if (realpath (o->bundle ? o->bundle : ".", s->bundle) == NULL)
     return vs_fail (err, errno, "bundle `%s`", o->bundle ? o->bundle : ".");
   if ((r = rt_config_load (s->bundle, &s->cfg, err)) < 0)
@@ -420,17 +430,6 @@ spawn (const struct rt_create_opts *o, enum rt_spawn_mode mode, struct spawned *
   v1_made = netns.started;
 
   /* Host-side fds the init needs, all opened before it exists. */
-  for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
-    if (fcntl (fd, F_GETFD) < 0)
-      {
-        /* keep the slot: none of our own fds may land on a preserved number */
-        int null = open ("/dev/null", O_RDWR);
-        if (null >= 0 && null != fd)
-          {
-            dup2 (null, fd);
-            close (null);
-          }
-      }
   if (mode == RT_SPAWN_CREATE)
     {
       if (mkfifoat (s->st.dirfd, "exec.fifo", 0600) < 0)

@@ -156,7 +156,10 @@ rt_cgroupfs_prepare (const struct rt_config *cfg, int mount_index, json_t *state
       if (dir == NULL || mkdirat (tree, name, 0755) < 0)
         goto out;
       sub = open_tree (AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-      if (sub < 0 || (attr.attr_set && mount_setattr (sub, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+      /* a clone joins the source's peer group: a slave of it instead, so
+         nothing mounted under it in the container reaches the host */
+      attr.propagation = MS_SLAVE;
+      if (sub < 0 || mount_setattr (sub, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0
           || move_mount (sub, "", tree, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
         goto out;
       /* co-mounted controllers ("cpu,cpuacct") get a link per name */
@@ -266,6 +269,12 @@ mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const c
       const char *planned = rt_cgroup_planned (sp->state_doc, h->mountpoint);
       if (planned)
         snprintf (src, sizeof src, "%s", planned);
+      else if (cgroupns)
+        {
+          /* our own path reads "/" now: that would be the host's root */
+          r = vs_fail (err, 0, "%s: no cgroup of this container in `%s`", what, h->mountpoint);
+          break;
+        }
       else
         snprintf (src, sizeof src, "%s%s", h->mountpoint, h->own_path);
       r = bind_onto (src, -1, sub, false, m->flags, 0, false, what, err);

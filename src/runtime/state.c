@@ -171,6 +171,9 @@ rt_state_update (struct rt_state *st, vs_error *err)
     return rt_state_save (st, err);
   len = strlen (text);
   size = (size_t) sb.st_size > len ? (size_t) sb.st_size : len;
+  /* a write of one page is never cut short by a kill; larger, rename */
+  if (size > 4096)
+    return rt_state_save (st, err);
   buf = malloc (size);
   if (buf == NULL)
     return vs_fail (err, ENOMEM, "serialize state");
