@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -839,6 +840,7 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   char rtroot[PATH_MAX], line[1200], size[32], files[16];
   _cleanup_close_ int lock = -1;
   int sync[2], afd, r;
+  pid_t spawned;
 
   *code = 125;
   r = vs_container_get (e, what, &c, err);
@@ -900,86 +902,101 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   /* the attach client goes to the monitor's fd 4: out of the way of the
      dup2s first */
   afd = attach_fd >= 0 ? fcntl (attach_fd, F_DUPFD_CLOEXEC, 5) : -1;
-  /* the monitor: its own session, no terminal, stdio to /dev/null, the
-     sync pipe as fd 3; a grandchild so that nobody has to reap it */
-  r = vs_fork_detached ();
-  if (r < 0)
+  /* the monitor: its own session, no terminal, stdio on /dev/null, the
+     sync pipe as fd 3.  posix_spawn (vfork: this process's memory is not
+     copied), and the monitor makes itself a daemon (--daemon: a small
+     static process forks cheaply); the short-lived first one is reaped
+     below */
+  char *argv[56];
+  size_t n = 0;
+  argv[n++] = e->monitor;
+  argv[n++] = (char *) "--runtime";
+  argv[n++] = e->runtime;
+  argv[n++] = (char *) "--runtime-root";
+  argv[n++] = rtroot;
+  argv[n++] = (char *) "--bundle";
+  argv[n++] = bundle;
+  argv[n++] = (char *) "--id";
+  argv[n++] = c.id;
+  argv[n++] = (char *) "--dir";
+  argv[n++] = dir;
+  argv[n++] = (char *) "--log";
+  argv[n++] = logp;
+  argv[n++] = (char *) "--sync-fd";
+  argv[n++] = (char *) "3";
+  argv[n++] = (char *) "--rootfs";
+  argv[n++] = rootfs;
+  argv[n++] = (char *) "--rootfs-options";
+  argv[n++] = ropts;
+  if (size[0] != '0')
     {
-      r = vs_fail (err, -r, "start the monitor of container %s", c.name);
+      argv[n++] = (char *) "--log-max-size";
+      argv[n++] = size;
+    }
+  if (files[0] != '0')
+    {
+      argv[n++] = (char *) "--log-max-file";
+      argv[n++] = files;
+    }
+  if (restart && strcmp (restart, "no") != 0)
+    {
+      argv[n++] = (char *) "--restart";
+      argv[n++] = (char *) restart;
+    }
+  if (stopsig)
+    {
+      argv[n++] = (char *) "--stop-signal";
+      argv[n++] = (char *) stopsig;
+    }
+  if (json_is_true (json_object_get (rq, "Tty")))
+    argv[n++] = (char *) "--terminal";
+  if (json_is_true (json_object_get (rq, "OpenStdin")))
+    argv[n++] = (char *) "--stdin";
+  if (afd >= 0)
+    {
+      argv[n++] = (char *) "--attach-fd";
+      argv[n++] = (char *) "4";
+    }
+  /* afterwards: `vessel container cleanup ID` unmounts (and removes with --rm) */
+  const char *exitcmd[] = { e->self, "--root", e->root, "--runroot", e->runroot, "container", "cleanup", c.id };
+  for (size_t k = 0; k < ARRAY_SIZE (exitcmd); k++)
+    {
+      argv[n++] = (char *) "--exit-command";
+      argv[n++] = (char *) exitcmd[k];
+    }
+  argv[n++] = (char *) "--daemon";
+  argv[n] = NULL;
+  {
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    sigset_t none, all;
+    sigemptyset (&none);
+    sigfillset (&all);
+    posix_spawn_file_actions_init (&fa);
+    posix_spawnattr_init (&at);
+    posix_spawn_file_actions_adddup2 (&fa, sync[1], 3);
+    if (afd >= 0)
+      posix_spawn_file_actions_adddup2 (&fa, afd, 4);
+    posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDWR, 0);
+    posix_spawn_file_actions_adddup2 (&fa, 0, 1);
+    posix_spawn_file_actions_adddup2 (&fa, 0, 2);
+    posix_spawn_file_actions_addclosefrom_np (&fa, afd >= 0 ? 5 : 4);
+    posix_spawnattr_setflags (&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setsigmask (&at, &none);
+    posix_spawnattr_setsigdefault (&at, &all);
+    r = posix_spawn (&spawned, argv[0], &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy (&fa);
+    posix_spawnattr_destroy (&at);
+  }
+  if (r != 0)
+    {
+      r = vs_fail (err, r, "start the monitor %s of container %s", argv[0], c.name);
       close (sync[0]);
       close (sync[1]);
       if (afd >= 0)
         close (afd);
       vs_container_free (&c);
       return r;
-    }
-  if (r == 0)
-    {
-      dup2 (sync[1], 3);
-      if (afd >= 0)
-        dup2 (afd, 4);
-      vs_cloexec_from (afd >= 0 ? 5 : 4);
-      char *argv[56];
-      size_t n = 0;
-      argv[n++] = e->monitor;
-      argv[n++] = (char *) "--runtime";
-      argv[n++] = e->runtime;
-      argv[n++] = (char *) "--runtime-root";
-      argv[n++] = rtroot;
-      argv[n++] = (char *) "--bundle";
-      argv[n++] = bundle;
-      argv[n++] = (char *) "--id";
-      argv[n++] = c.id;
-      argv[n++] = (char *) "--dir";
-      argv[n++] = dir;
-      argv[n++] = (char *) "--log";
-      argv[n++] = logp;
-      argv[n++] = (char *) "--sync-fd";
-      argv[n++] = (char *) "3";
-      argv[n++] = (char *) "--rootfs";
-      argv[n++] = rootfs;
-      argv[n++] = (char *) "--rootfs-options";
-      argv[n++] = ropts;
-      if (size[0] != '0')
-        {
-          argv[n++] = (char *) "--log-max-size";
-          argv[n++] = size;
-        }
-      if (files[0] != '0')
-        {
-          argv[n++] = (char *) "--log-max-file";
-          argv[n++] = files;
-        }
-      if (restart && strcmp (restart, "no") != 0)
-        {
-          argv[n++] = (char *) "--restart";
-          argv[n++] = (char *) restart;
-        }
-      if (stopsig)
-        {
-          argv[n++] = (char *) "--stop-signal";
-          argv[n++] = (char *) stopsig;
-        }
-      if (json_is_true (json_object_get (rq, "Tty")))
-        argv[n++] = (char *) "--terminal";
-      if (json_is_true (json_object_get (rq, "OpenStdin")))
-        argv[n++] = (char *) "--stdin";
-      if (afd >= 0)
-        {
-          argv[n++] = (char *) "--attach-fd";
-          argv[n++] = (char *) "4";
-        }
-      /* afterwards: `vessel container cleanup ID` unmounts (and removes with --rm) */
-      const char *exitcmd[] = { e->self, "--root", e->root, "--runroot", e->runroot, "container", "cleanup", c.id };
-      for (size_t k = 0; k < ARRAY_SIZE (exitcmd); k++)
-        {
-          argv[n++] = (char *) "--exit-command";
-          argv[n++] = (char *) exitcmd[k];
-        }
-      argv[n] = NULL;
-      execv (argv[0], argv);
-      dprintf (3, "error cannot run the monitor %s: %s\n", argv[0], strerror (errno));
-      _exit (127);
     }
   close (sync[1]);
   if (afd >= 0)
@@ -1002,6 +1019,9 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
         break;
     }
   close (sync[0]);
+  /* the monitor's first process, gone once it made itself a daemon */
+  while (waitpid (spawned, NULL, 0) < 0 && errno == EINTR)
+    ;
   line[got] = '\0';
   line[strcspn (line, "\n")] = '\0';
   if (strncmp (line, "ok ", 3) == 0)
