@@ -73,6 +73,23 @@ vs_read_file_at (int dirfd, const char *path, char **ret, size_t *ret_len, vs_er
   return 0;
 }
 
+ssize_t
+vs_read_small_at (int dirfd, const char *path, int flags, char *buf, size_t size)
+{
+  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | flags);
+  ssize_t n;
+
+  if (fd < 0)
+    return -errno;
+  do
+    n = read (fd, buf, size - 1);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -errno;
+  buf[n] = '\0';
+  return n;
+}
+
 int
 vs_write_file_at (int dirfd, const char *path, const void *data, size_t len, mode_t mode, vs_error *err)
 {

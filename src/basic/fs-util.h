@@ -9,6 +9,10 @@
 
 /* Read a whole file (NUL-terminated).  *ret must be freed. */
 int vs_read_file_at (int dirfd, const char *path, char **ret, size_t *ret_len, vs_error *err);
+/* Read a small file (a pid, a /proc line) into buf, NUL-terminated: at most
+ * size - 1 bytes, in one read.  flags are added to O_RDONLY | O_CLOEXEC.
+ * Returns the length, or -errno. */
+ssize_t vs_read_small_at (int dirfd, const char *path, int flags, char *buf, size_t size);
 /* Write data to an existing or new file (O_TRUNC). */
 int vs_write_file_at (int dirfd, const char *path, const void *data, size_t len, mode_t mode, vs_error *err);
 /* Write to "name.tmp" then rename over name: readers never see half a file. */

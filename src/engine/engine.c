@@ -425,7 +425,7 @@ monitor_pid (vs_engine *e, const char *id)
   vs_error ignore;
   size_t len;
   char proc[64], cmd[512];
-  int pid, fd;
+  int pid;
   ssize_t n;
 
   if (path == NULL || vs_read_file_at (AT_FDCWD, path, &text, &len, &ignore) < 0)
@@ -434,14 +434,9 @@ monitor_pid (vs_engine *e, const char *id)
   if (!pid_alive (pid))
     return -1;
   snprintf (proc, sizeof proc, "/proc/%d/cmdline", pid);
-  fd = open (proc, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  n = read (fd, cmd, sizeof cmd - 1);
-  close (fd);
+  n = vs_read_small_at (AT_FDCWD, proc, 0, cmd, sizeof cmd);
   if (n <= 0)
     return -1;
-  cmd[n] = '\0';
   for (ssize_t i = 0; i < n; i++)
     if (cmd[i] == '\0')
       cmd[i] = ' ';

@@ -987,17 +987,12 @@ static int
 read_init_pid (struct monitor *m, vs_error *err)
 {
   char buf[32];
-  _cleanup_close_ int fd = open (m->init_pid_path, O_RDONLY | O_CLOEXEC);
-  ssize_t n;
+  ssize_t n = vs_read_small_at (AT_FDCWD, m->init_pid_path, 0, buf, sizeof buf);
   long pid;
   char *end;
 
-  if (fd < 0)
-    return vs_fail (err, errno, "open `%s`", m->init_pid_path);
-  n = read (fd, buf, sizeof buf - 1);
   if (n <= 0)
-    return vs_fail (err, n < 0 ? errno : EINVAL, "read `%s`", m->init_pid_path);
-  buf[n] = '\0';
+    return vs_fail (err, n < 0 ? (int) -n : EINVAL, "read `%s`", m->init_pid_path);
   pid = strtol (buf, &end, 10);
   if (pid <= 0 || pid > INT_MAX || (*end != '\0' && *end != '\n'))
     return vs_fail (err, EINVAL, "`%s`: not a pid", m->init_pid_path);
@@ -1248,16 +1243,9 @@ static bool
 attached_cli_alive (struct monitor *m)
 {
   char buf[32];
-  int fd = m->dir_fd >= 0 ? openat (m->dir_fd, "attached", O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
-  ssize_t n;
   long pid;
-  if (fd < 0)
+  if (m->dir_fd < 0 || vs_read_small_at (m->dir_fd, "attached", O_NOFOLLOW, buf, sizeof buf) <= 0)
     return false;
-  n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return false;
-  buf[n] = '\0';
   pid = strtol (buf, NULL, 10);
   return pid > 1 && (kill ((pid_t) pid, 0) == 0 || errno == EPERM);
 }

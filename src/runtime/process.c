@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../basic/cleanup.h"
+#include "../basic/fs-util.h"
 
 static const char *
 env_get (char **env, const char *name)
@@ -108,21 +109,12 @@ available_caps (void)
   uint64_t m = 0;
   int last = (int) cap_max_bits () - 1;
   char buf[2048];
-  int fd = open ("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  const char *p;
 
   /* one read instead of a prctl per capability (41 system calls) */
-  if (fd >= 0)
-    {
-      ssize_t n = read (fd, buf, sizeof buf - 1);
-      const char *p;
-      close (fd);
-      if (n > 0)
-        {
-          buf[n] = '\0';
-          if ((p = strstr (buf, "\nCapBnd:\t")) != NULL)
-            return strtoull (p + 9, NULL, 16);
-        }
-    }
+  if (vs_read_small_at (AT_FDCWD, "/proc/self/status", 0, buf, sizeof buf) > 0
+      && (p = strstr (buf, "\nCapBnd:\t")) != NULL)
+    return strtoull (p + 9, NULL, 16);
   for (int c = 0; c <= last && c < 64; c++)
     if (prctl (PR_CAPBSET_READ, c, 0, 0, 0) == 1)
       m |= 1ULL << c;

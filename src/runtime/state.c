@@ -233,18 +233,11 @@ static int
 read_stat (pid_t pid, char *buf, size_t size)
 {
   char path[64];
-  _cleanup_close_ int fd = -1;
   ssize_t n;
 
   snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -errno;
-  n = read (fd, buf, size - 1);
-  if (n <= 0)
-    return -EIO;
-  buf[n] = '\0';
-  return 0;
+  n = vs_read_small_at (AT_FDCWD, path, 0, buf, size);
+  return n < 0 ? (int) n : n == 0 ? -EIO : 0;
 }
 
 unsigned long long

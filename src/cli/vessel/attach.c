@@ -95,17 +95,10 @@ static int
 parent_of (int pid)
 {
   char path[64], buf[512];
-  ssize_t n;
-  int fd, ppid = -1;
+  int ppid = -1;
   snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (vs_read_small_at (AT_FDCWD, path, 0, buf, sizeof buf) <= 0)
     return -1;
-  n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
   /* "pid (comm) state ppid ...": comm may hold anything, so from its last ')' */
   const char *p = strrchr (buf, ')');
   if (p == NULL || sscanf (p + 1, " %*c %d", &ppid) != 1)

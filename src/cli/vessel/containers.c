@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../basic/cleanup.h"
+#include "../../basic/fs-util.h"
 #include "../../engine/engine.h"
 #include "../../engine/fsops.h"
 #include "../../engine/spec.h"
@@ -852,9 +853,8 @@ proxy_signals_to (vs_engine *e, const char *id)
   /* the runtime's pid file: there before the monitor reports the start
      (its state.json may come a moment later) */
   _cleanup_free_ char *path = vs_container_path (e, id, "init.pid");
-  char buf[32] = "";
-  _cleanup_close_ int fd = path ? open (path, O_RDONLY | O_CLOEXEC) : -1;
-  if (fd >= 0 && read (fd, buf, sizeof buf - 1) > 0)
+  char buf[32];
+  if (path && vs_read_small_at (AT_FDCWD, path, 0, buf, sizeof buf) > 0)
     cli_sig_proxy_start (atoi (buf), vs_container_monitor_pid (e, id));
 }
 
