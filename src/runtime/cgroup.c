@@ -31,29 +31,24 @@ rt_cgroup_hosts_free (struct rt_cgroup_hosts *hosts)
   hosts->n = 0;
 }
 
-/* Does the comma list `opts` contain every token of the comma list `want`? */
+/* Does the list `have` contain every token of the list `want`?  Both split
+ * at any character of seps ("," for mount options, " \n" for controllers). */
 static bool
-opts_contain_all (const char *opts, const char *want)
+list_contains_all (const char *have, const char *want, const char *seps)
 {
-  char buf[512];
-  char *save = NULL;
-  if (strlen (want) >= sizeof buf)
-    return false;
-  strcpy (buf, want);
-  for (char *tok = strtok_r (buf, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+  for (const char *w = want + strspn (want, seps); *w; w += strspn (w, seps))
     {
-      size_t tl = strlen (tok);
-      const char *p = opts;
+      size_t n = strcspn (w, seps);
       bool found = false;
-      while (*p)
+      for (const char *h = have + strspn (have, seps); *h && !found; h += strspn (h, seps))
         {
-          const char *e = strchrnul (p, ',');
-          if ((size_t) (e - p) == tl && strncmp (p, tok, tl) == 0)
-            found = true;
-          p = *e ? e + 1 : e;
+          size_t m = strcspn (h, seps);
+          found = m == n && strncmp (h, w, n) == 0;
+          h += m;
         }
       if (!found)
         return false;
+      w += n;
     }
   return true;
 }
@@ -141,7 +136,7 @@ rt_cgroup_detect_from (const char *mountinfo, const char *self_cgroup, struct rt
         {
           if (mounts[i].v2 != v2 || mounts[i].mountpoint == NULL)
             continue;
-          if (!v2 && !opts_contain_all (mounts[i].superopts, ctrls))
+          if (!v2 && !list_contains_all (mounts[i].superopts, ctrls, ","))
             continue;
           struct rt_cgroup_hier *h = &ret->h[ret->n++];
           h->mountpoint = TAKE_PTR (mounts[i].mountpoint);
@@ -384,42 +379,15 @@ rt_cgroup_plan (json_t *doc, const char *cgroups_path, const char *id, vs_error 
           for (char *c = strtok_r (ctrls, ",", &save); c; c = strtok_r (NULL, ",", &save))
             json_object_set_new (controllers, c, json_string (dir));
         }
-      if (!h->v2 && opts_contain_all (h->controllers, "freezer"))
+      if (!h->v2 && list_contains_all (h->controllers, "freezer", ","))
         json_object_set_new (doc, "freezerPath", json_string (dir));
-      if (!h->v2 && opts_contain_all (h->controllers, "cpuset"))
+      if (!h->v2 && list_contains_all (h->controllers, "cpuset", ","))
         json_object_set_new (doc, "cpusetPath", json_string (dir));
       if (h->v2 && hosts.layout == RT_CGROUP_V2)
         json_object_set_new (doc, "freezerPath", json_string (dir));
     }
   rt_cgroup_hosts_free (&hosts);
   return r;
-}
-
-/* Every "+name" of want is a word of enabled. */
-static bool
-all_enabled (const char *want, const char *enabled)
-{
-  for (const char *w = want; *w;)
-    {
-      size_t n;
-      w += strspn (w, " +");
-      n = strcspn (w, " ");
-      if (n == 0)
-        break;
-      bool found = false;
-      for (const char *e = enabled; *e && !found;)
-        {
-          size_t m;
-          e += strspn (e, " \n");
-          m = strcspn (e, " \n");
-          found = m == n && strncmp (e, w, n) == 0;
-          e += m;
-        }
-      if (!found)
-        return false;
-      w += n;
-    }
-  return true;
 }
 
 /* v2: controllers must be enabled in every ancestor's subtree_control for
@@ -435,10 +403,6 @@ enable_v2_controllers (const char *mount, const char *dir, vs_error *err)
   snprintf (path, sizeof path, "%s/cgroup.controllers", mount);
   if (vs_read_file_at (AT_FDCWD, path, &avail, NULL, err) < 0)
     return -1;
-  for (char *c = strtok_r (avail, " \n", &save); c; c = strtok_r (NULL, " \n", &save))
-    wl += (size_t) snprintf (want + wl, sizeof want - wl, "%s+%s", wl ? " " : "", c);
-  if (wl == 0)
-    return 0;
   /* Nothing to write when the parent delegates them all already: a write to
      cgroup.subtree_control first drains the offline cgroups of the whole
      subtree (a walk over every container's cgroup). */
@@ -449,9 +413,14 @@ enable_v2_controllers (const char *mount, const char *dir, vs_error *err)
     snprintf (path, sizeof path, "%s", dir);
     slash = strrchr (path, '/');
     if (slash && asprintf (&parent, "%.*s/cgroup.subtree_control", (int) (slash - path), path) > 0
-        && vs_read_file_at (AT_FDCWD, parent, &enabled, NULL, &ignored) == 0 && all_enabled (want, enabled))
+        && vs_read_file_at (AT_FDCWD, parent, &enabled, NULL, &ignored) == 0
+        && list_contains_all (enabled, avail, " \n"))
       return 0;
   }
+  for (char *c = strtok_r (avail, " \n", &save); c; c = strtok_r (NULL, " \n", &save))
+    wl += (size_t) snprintf (want + wl, sizeof want - wl, "%s+%s", wl ? " " : "", c);
+  if (wl == 0)
+    return 0;
   snprintf (path, sizeof path, "%s", dir);
   /* walk mount, mount/a, mount/a/b ... up to the parent of dir */
   for (char *p = path + ml; (p = strchr (p + 1, '/')) != NULL;)

@@ -114,6 +114,20 @@ check_not_symlink (int rootfd, const char *dest, const char *what, vs_error *err
   return 0;
 }
 
+/* Co-mounted controllers ("cpu,cpuacct") get a link per name in dirfd. */
+static int
+link_comounted (int dirfd, const char *name)
+{
+  char names[256], *save = NULL;
+  if (strchr (name, ',') == NULL)
+    return 0;
+  snprintf (names, sizeof names, "%s", name);
+  for (char *t = strtok_r (names, ",", &save); t; t = strtok_r (NULL, ",", &save))
+    if (symlinkat (name, dirfd, t) < 0 && errno != EEXIST)
+      return -errno;
+  return 0;
+}
+
 int
 rt_cgroupfs_mount_index (const struct rt_config *cfg)
 {
@@ -162,15 +176,8 @@ rt_cgroupfs_prepare (const struct rt_config *cfg, int mount_index, json_t *state
       if (sub < 0 || mount_setattr (sub, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0
           || move_mount (sub, "", tree, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
         goto out;
-      /* co-mounted controllers ("cpu,cpuacct") get a link per name */
-      if (strchr (name, ','))
-        {
-          char names[256], *save = NULL;
-          snprintf (names, sizeof names, "%s", name);
-          for (char *t = strtok_r (names, ",", &save); t; t = strtok_r (NULL, ",", &save))
-            if (symlinkat (name, tree, t) < 0 && errno != EEXIST)
-              goto out;
-        }
+      if (link_comounted (tree, name) < 0)
+        goto out;
     }
   if (m->flags & MS_RDONLY)
     {
@@ -194,7 +201,7 @@ mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const c
 {
   const struct rt_config *cfg = sp->cfg;
   struct rt_cgroup_hosts hosts;
-  _cleanup_close_ int target = -1;
+  _cleanup_close_ int target = -1, top = -1;
   bool cgroupns = rt_config_namespace (cfg, CLONE_NEWCGROUP) != NULL;
   unsigned long flags = m->flags & ~MS_RDONLY;
   char p[64];
@@ -244,6 +251,12 @@ mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const c
       rt_cgroup_hosts_free (&hosts);
       return vs_fail (err, errno, "%s: mount tmpfs on `%s`", what, m->destination);
     }
+  top = vs_open_in_root (rootfd, m->destination, O_PATH, 0, err);
+  if (top < 0)
+    {
+      rt_cgroup_hosts_free (&hosts);
+      return vs_wrap (err, top, "%s", what);
+    }
   for (size_t i = 0; i < hosts.n && r == 0; i++)
     {
       const struct rt_cgroup_hier *h = &hosts.h[i];
@@ -258,14 +271,12 @@ mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const c
           r = vs_wrap (err, sub, "%s", what);
           break;
         }
-      /* A bind of the container's folder, also with a cgroup namespace:
-         mountinfo shows its root relative to the namespace ("/"), as a
-         fresh mount's.
-         A fresh v1 mount would drain the offline cgroups of the whole v2
-         hierarchy first (cgroup1_get_tree), a walk over every container's
-         cgroup on the host, nine times per container. */
-      /* the folder as planned on the host: our own path reads "/" in the
-         cgroup namespace */
+      /* A bind of the container's folder as planned on the host, also with
+         a cgroup namespace: mountinfo shows its root relative to the
+         namespace ("/"), as a fresh mount's.  A fresh v1 mount would drain
+         the offline cgroups of the whole v2 hierarchy first
+         (cgroup1_get_tree), a walk over every container's cgroup on the
+         host, nine times per container. */
       const char *planned = rt_cgroup_planned (sp->state_doc, h->mountpoint);
       if (planned)
         snprintf (src, sizeof src, "%s", planned);
@@ -278,32 +289,13 @@ mount_cgroup (struct rt_spawn *sp, int rootfd, const struct rt_mount *m, const c
       else
         snprintf (src, sizeof src, "%s%s", h->mountpoint, h->own_path);
       r = bind_onto (src, -1, sub, false, m->flags, 0, false, what, err);
-      /* co-mounted controllers ("cpu,cpuacct") get a link per name */
-      if (r == 0 && strchr (name, ','))
-        {
-          char names[256], *save = NULL;
-          snprintf (names, sizeof names, "%s", name);
-          for (char *t = strtok_r (names, ",", &save); t; t = strtok_r (NULL, ",", &save))
-            {
-              char link[PATH_MAX];
-              _cleanup_close_ int parent = -1;
-              const char *base;
-              snprintf (link, sizeof link, "%s/%s", m->destination, t);
-              parent = vs_open_parent_in_root (rootfd, link, &base, err);
-              if (parent >= 0 && symlinkat (name, parent, base) < 0 && errno != EEXIST)
-                return vs_fail (err, errno, "%s: symlink `%s`", what, link);
-            }
-        }
+      if (r == 0 && (r = link_comounted (top, name)) < 0)
+        r = vs_fail (err, -r, "%s: link the names of `%s` in `%s`", what, name, m->destination);
     }
   rt_cgroup_hosts_free (&hosts);
-  if (r == 0 && (m->flags & MS_RDONLY))
-    {
-      _cleanup_close_ int top = vs_open_in_root (rootfd, m->destination, O_PATH, 0, err);
-      if (top < 0)
-        return vs_wrap (err, top, "%s", what);
-      if (mount (NULL, FD_PATH (p, top), NULL, MS_REMOUNT | flags | MS_RDONLY, "mode=755") < 0)
-        return vs_fail (err, errno, "%s: make `%s` read-only", what, m->destination);
-    }
+  if (r == 0 && (m->flags & MS_RDONLY)
+      && mount (NULL, FD_PATH (p, top), NULL, MS_REMOUNT | flags | MS_RDONLY, "mode=755") < 0)
+    return vs_fail (err, errno, "%s: make `%s` read-only", what, m->destination);
   return r;
 }
 
