@@ -39,28 +39,27 @@ hyperfine -N -w 5 -r "$RUNS" --export-json "$work/a.json" \
 v=$(median 0 "$work/a.json"); r=$(median 1 "$work/a.json")
 printf '  hybrid host:      vessel-runtime %.2f ms   runc %.2f ms   ratio %s x runc\n' "$v" "$r" "$(ratio "$v" "$r")"
 
-if command -v crun >/dev/null; then
+# The three runtimes in the v1 environment crun accepts: label, json name,
+# then extra hyperfine options.
+three_way() {
+  local label=$1 out=$2 v c r
+  shift 2
   unshare -m --propagation private bash -c "
     umount /sys/fs/cgroup/unified 2>/dev/null || true
-    hyperfine -N -w 5 -r $RUNS --export-json '$work/b.json' \
-      -n vessel-runtime '$(cmd "$VR" vr b)' -n crun '$(cmd crun crun b)' -n runc '$(cmd runc runc b)' >/dev/null"
-  v=$(median 0 "$work/b.json"); c=$(median 1 "$work/b.json"); r=$(median 2 "$work/b.json")
-  printf '  v1 (no unified):  vessel-runtime %.2f ms   crun %.2f ms   runc %.2f ms   ratio %s x crun, %s x runc\n' \
-    "$v" "$c" "$r" "$(ratio "$v" "$c")" "$(ratio "$v" "$r")"
-fi
-
-# Back to back, runc and crun find the kernel's cgroup threadgroup lock still
-# in its fast mode from their previous run; one container at a time (here 50
-# ms apart, as a user starts them) each of their cgroup.procs writes waits
-# for an RCU grace period.  vessel-runtime writes no cgroup.procs.
+    hyperfine -N -w 5 -r $RUNS $* --export-json '$work/$out.json' \
+      -n vessel-runtime '$(cmd "$VR" vr "$out")' -n crun '$(cmd crun crun "$out")' -n runc '$(cmd runc runc "$out")' >/dev/null"
+  v=$(median 0 "$work/$out.json"); c=$(median 1 "$work/$out.json"); r=$(median 2 "$work/$out.json")
+  printf '  %-17s vessel-runtime %.2f ms   crun %.2f ms   runc %.2f ms   ratio %s x crun, %s x runc\n' \
+    "$label" "$v" "$c" "$r" "$(ratio "$v" "$c")" "$(ratio "$v" "$r")"
+}
 if command -v crun >/dev/null; then
-  unshare -m --propagation private bash -c "
-    umount /sys/fs/cgroup/unified 2>/dev/null || true
-    hyperfine -N -w 3 -r $RUNS --prepare 'sleep 0.05' --export-json '$work/c.json' \
-      -n vessel-runtime '$(cmd "$VR" vr c)' -n crun '$(cmd crun crun c)' -n runc '$(cmd runc runc c)' >/dev/null"
-  v=$(median 0 "$work/c.json"); c=$(median 1 "$work/c.json"); r=$(median 2 "$work/c.json")
-  printf '  one at a time:    vessel-runtime %.2f ms   crun %.2f ms   runc %.2f ms   ratio %s x crun, %s x runc\n' \
-    "$v" "$c" "$r" "$(ratio "$v" "$c")" "$(ratio "$v" "$r")"
+  three_way "v1 (no unified):" b
+  # Back to back, runc and crun find the kernel's cgroup threadgroup lock
+  # still in its fast mode from their previous run; one container at a time
+  # (here 50 ms apart, as a user starts them) each of their cgroup.procs
+  # writes waits for an RCU grace period.  vessel-runtime writes no
+  # cgroup.procs.
+  three_way "one at a time:" c --prepare "'sleep 0.05'"
 fi
 
 echo "== exec of /bin/true into a running container (hyperfine, $RUNS runs, medians) =="
