@@ -189,6 +189,12 @@ rt_seccomp_build (json_t *sc, scmp_filter_ctx *ret, vs_error *err)
     return vs_fail (err, ENOMEM, "seccomp_init");
   /* libseccomp would set no_new_privs itself; that is process.noNewPrivileges' call */
   seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  /* A binary tree of syscall numbers instead of a chain of comparisons
+     (libseccomp >= 2.5; older ones keep the chain).  Besides each syscall's
+     cost under the filter, the kernel runs the filter once per syscall
+     number and architecture when it is loaded, to cache the ones always
+     allowed: for docker's profile that walk went from ~0.3 ms to a few us. */
+  (void) seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 
   json_array_foreach (json_object_get (sc, "architectures"), i, v)
     {
@@ -318,7 +324,7 @@ prog_flags (json_t *sc)
   return flags;
 }
 
-#define CACHE_MAGIC "VSBPF1\n"
+#define CACHE_MAGIC "VSBPF2\n" /* 2: binary tree (SCMP_FLTATR_CTL_OPTIMIZE) */
 
 /* Read a cached program for key; 0 when found, -1 otherwise. */
 static int
