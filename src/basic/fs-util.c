@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/close_range.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +165,23 @@ vs_mkdir_p (const char *path, mode_t mode, vs_error *err)
           if (saved == '\0')
             break;
         }
+    }
+  return 0;
+}
+
+int
+vs_mkdir_top (const char *path, mode_t mode, vs_error *err)
+{
+  _cleanup_close_ int fd = -1;
+  int r = vs_mkdir_p (path, mode, err), flags;
+
+  if (r < 0)
+    return r;
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && ioctl (fd, FS_IOC_GETFLAGS, &flags) == 0 && !(flags & FS_TOPDIR_FL))
+    {
+      flags |= FS_TOPDIR_FL;
+      (void) ioctl (fd, FS_IOC_SETFLAGS, &flags);
     }
   return 0;
 }

@@ -33,6 +33,7 @@
 #include "../image/manifest.h"
 #include "../image/reference.h"
 #include "../runtime/config.h"
+#include "initlayer.h"
 #include "ops.h"
 #include "spec.h"
 #include "volumes.h"
@@ -349,7 +350,10 @@ vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error 
   {
     char sub[PATH_MAX];
     static const char *const subs[] = { "upper", "work", "rootfs" };
-    r = vs_mkdir_p (dir, 0700, err);
+    snprintf (sub, sizeof sub, "%s/containers", e->root);
+    r = vs_mkdir_top (sub, 0700, err);
+    if (r == 0 && mkdir (dir, 0700) < 0)
+      r = vs_fail (err, errno, "create %s", dir);
     for (size_t i = 0; r == 0 && i < ARRAY_SIZE (subs); i++)
       {
         snprintf (sub, sizeof sub, "%s/%s", dir, subs[i]);
@@ -417,20 +421,27 @@ pid_alive (int pid)
   return pid > 0 && (kill (pid, 0) == 0 || errno == EPERM);
 }
 
-/* The monitor's pid when it still runs (checked against its command line). */
-static int
-monitor_pid (vs_engine *e, const char *id)
+/* The monitor's state of the container (its state.json), or NULL. */
+static json_t *
+monitor_state (vs_engine *e, const char *id)
 {
-  _cleanup_free_ char *path = ctr_path (e, id, "monitor.pid"), *text = NULL;
+  _cleanup_free_ char *path = ctr_path (e, id, "state.json"), *text = NULL;
   vs_error ignore;
   size_t len;
-  char proc[64], cmd[512];
-  int pid;
-  ssize_t n;
 
   if (path == NULL || vs_read_file_at (AT_FDCWD, path, &text, &len, &ignore) < 0)
-    return -1;
-  pid = atoi (text);
+    return NULL;
+  return json_loadb (text, len, 0, NULL);
+}
+
+/* pid, the monitor of container id recorded in its state, when it still
+   runs (checked against its command line); else -1. */
+static int
+monitor_alive (int pid, const char *id)
+{
+  char proc[64], cmd[512];
+  ssize_t n;
+
   if (!pid_alive (pid))
     return -1;
   snprintf (proc, sizeof proc, "/proc/%d/cmdline", pid);
@@ -443,19 +454,34 @@ monitor_pid (vs_engine *e, const char *id)
   return strstr (cmd, id) ? pid : -1;
 }
 
+/* The monitor's pid when it still runs, and the init's it recorded (0 when
+   not running).  It records them in state.json before the container is
+   reported started. */
+static int
+monitor_pids (vs_engine *e, const char *id, int *init_pid)
+{
+  _cleanup_json_ json_t *j = monitor_state (e, id);
+  if (init_pid)
+    *init_pid = j ? (int) json_integer_value (json_object_get (j, "pid")) : 0;
+  return j ? monitor_alive ((int) json_integer_value (json_object_get (j, "monitor_pid")), id) : -1;
+}
+
+static int
+monitor_pid (vs_engine *e, const char *id)
+{
+  return monitor_pids (e, id, NULL);
+}
+
 /* Fill the live fields of c from the monitor's state.json. */
 static void
 reconcile (vs_engine *e, vs_container *c)
 {
-  _cleanup_free_ char *path = ctr_path (e, c->id, "state.json"), *text = NULL;
-  vs_error ignore;
-  size_t len;
-  json_t *j;
+  json_t *j = monitor_state (e, c->id);
+  int mpid;
 
   free (c->status);
   c->status = NULL;
-  if (path == NULL || vs_read_file_at (AT_FDCWD, path, &text, &len, &ignore) < 0
-      || (j = json_loadb (text, len, 0, NULL)) == NULL)
+  if (j == NULL)
     {
       c->status = strdup ("created");
       return;
@@ -471,9 +497,10 @@ reconcile (vs_engine *e, vs_container *c)
     c->finished_at = strdup (json_string_value (json_object_get (j, "finished_at")));
   if (json_is_string (json_object_get (j, "error")))
     c->error = strdup (json_string_value (json_object_get (j, "error")));
+  mpid = (int) json_integer_value (json_object_get (j, "monitor_pid"));
   json_decref (j);
   if (c->status && (strcmp (c->status, "running") == 0 || strcmp (c->status, "restarting") == 0)
-      && monitor_pid (e, c->id) < 0)
+      && monitor_alive (mpid, c->id) < 0)
     {
       /* the monitor is gone (kill -9): the truth is the init process */
       if (strcmp (c->status, "running") == 0 && pid_alive (c->pid))
@@ -734,8 +761,8 @@ is_mounted (const char *path)
   return a.st_dev != b.st_dev;
 }
 
-/* The overlay's options: the image's snapshots (top first) under the
-   container's upper. */
+/* The overlay's options: the image's init layer and snapshots (top first)
+   under the container's upper. */
 static int
 rootfs_options (vs_engine *e, const vs_container *c, char **ret, vs_error *err)
 {
@@ -748,6 +775,11 @@ rootfs_options (vs_engine *e, const vs_container *c, char **ret, vs_error *err)
   r = vs_store_image_get (e->store, c->image_id, &img, err);
   if (r < 0)
     return vs_wrap (err, r, "container %s", c->name);
+  if (img.n_layers > 0 && (r = vs_init_layer (e->store, &img, &lower, err)) < 0)
+    {
+      vs_image_free (&img);
+      return vs_wrap (err, r, "container %s", c->name);
+    }
   for (size_t i = img.n_layers; i-- > 0;)
     {
       _cleanup_free_ char *p = vs_store_snapshot_path (e->store, img.layers[i].chain_id);
@@ -899,9 +931,11 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   afd = attach_fd >= 0 ? fcntl (attach_fd, F_DUPFD_CLOEXEC, 5) : -1;
   /* the monitor: its own session, no terminal, stdio on /dev/null, the
      sync pipe as fd 3.  posix_spawn (vfork: this process's memory is not
-     copied), and the monitor makes itself a daemon (--daemon: a small
-     static process forks cheaply); the short-lived first one is reaped
-     below */
+     copied).  It stays our child, without a second fork to make it a
+     daemon (0.3 ms of every start): once we exit it is init's, and a
+     monitor that ends before us (a failed start, or a foreground run) is
+     reaped below or waits as a zombie until we exit.  A long-lived caller
+     that starts many containers reaps them itself. */
   char *argv[56];
   size_t n = 0;
   argv[n++] = e->monitor;
@@ -959,7 +993,6 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       argv[n++] = (char *) "--exit-command";
       argv[n++] = (char *) exitcmd[k];
     }
-  argv[n++] = (char *) "--daemon";
   argv[n] = NULL;
   {
     posix_spawn_file_actions_t fa;
@@ -1014,9 +1047,6 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
         break;
     }
   close (sync[0]);
-  /* the monitor's first process, gone once it made itself a daemon */
-  while (waitpid (spawned, NULL, 0) < 0 && errno == EINTR)
-    ;
   line[got] = '\0';
   line[strcspn (line, "\n")] = '\0';
   if (strncmp (line, "ok ", 3) == 0)
@@ -1030,6 +1060,7 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
      its exit command), so that neither the caller's cleanup nor another
      start meets it half way */
   wait_monitor (e, c.id, 10000);
+  (void) waitpid (spawned, NULL, WNOHANG);
   {
     const char *msg = strncmp (line, "error ", 6) == 0 ? line + 6 : line[0] ? line : "the monitor exited";
     if (strstr (msg, "not found") || strstr (msg, "No such file"))
@@ -1179,9 +1210,9 @@ vs_container_wait (vs_engine *e, const char *what, int *code, vs_error *err)
 }
 
 int
-vs_container_monitor_pid (vs_engine *e, const char *id)
+vs_container_monitor_pid (vs_engine *e, const char *id, int *init_pid)
 {
-  return monitor_pid (e, id);
+  return monitor_pids (e, id, init_pid);
 }
 
 /* Wait for the monitor to be gone (it records the exit, then cleans up). */

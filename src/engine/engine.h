@@ -4,7 +4,7 @@
  *   <root>/vessel.db                 containers table (beside the images')
  *   <root>/containers/<id>/          config.json (bundle), rootfs/ (overlay
  *                                    mount), upper/, work/, and the monitor's
- *                                    files: state.json, monitor.pid, init.pid
+ *                                    files: state.json (with the monitor's pid)
  *   <root>/logs/<id>.log             json-file log, kept after rm until pruned
  *   <runroot>/runtime                vessel-runtime's state
  *
@@ -122,8 +122,9 @@ int vs_container_stop (vs_engine *e, const char *what, int timeout, vs_error *er
 int vs_container_wait (vs_engine *e, const char *what, int *code, vs_error *err);
 /* The exit code a removed container had (kept with its log): 0 or -ENOENT. */
 int vs_container_removed_exit (vs_engine *e, const char *id, int *code);
-/* The pid of the container's monitor (or of its exit command), -1 when gone. */
-int vs_container_monitor_pid (vs_engine *e, const char *id);
+/* The pid of the container's monitor (or of its exit command), -1 when
+   gone; init_pid (optional): the init's it recorded, 0 when not running. */
+int vs_container_monitor_pid (vs_engine *e, const char *id, int *init_pid);
 /* rm: refuses a running one unless force (then kills it). */
 int vs_container_remove (vs_engine *e, const char *what, bool force, bool volumes, vs_error *err);
 /* After the monitor: unmount the rootfs; remove when auto-remove was asked. */

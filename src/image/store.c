@@ -530,7 +530,7 @@ snapshot_remove (vs_store *s, const char *name, vs_error *err)
   char tmp[128];
   if (name[0] != '.')
     {
-      snprintf (tmp, sizeof tmp, ".tmp-del-%d-%.40s", (int) getpid (), name);
+      snprintf (tmp, sizeof tmp, ".tmp-del-%d-%.100s", (int) getpid (), name);
       if (renameat (s->snap_fd, name, s->snap_fd, tmp) < 0)
         return errno == ENOENT ? 0 : vs_fail (err, errno, "remove snapshot %s", name);
       name = tmp;
@@ -1146,7 +1146,10 @@ vs_store_check (vs_store *s, bool drop_ingest, vs_check_report *rep, vs_error *e
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0
           || strncmp (de->d_name, mine, strlen (mine)) == 0) /* renamed by this loop, already gone */
         continue;
-      snprintf (chain, sizeof chain, "sha256:%s", de->d_name);
+      /* <hex>-init (the engine's mount points, initlayer.h) goes with <hex> */
+      size_t len = strlen (de->d_name);
+      int base = len > 5 && strcmp (de->d_name + len - 5, "-init") == 0 ? (int) len - 5 : (int) len;
+      snprintf (chain, sizeof chain, "sha256:%.*s", base, de->d_name);
       if (!temp && vs_digest_valid (chain)
           && referenced (s, "SELECT 1 FROM layers WHERE chain_id = ?1 OR chain_id = ?2 OR chain_id = ?3 LIMIT 1", chain))
         continue;

@@ -3,6 +3,9 @@
  *   <root>/images/oci-layout, blobs/sha256/<hex>   content-addressed blobs (OCI layout)
  *   <root>/images/ingest/<hex>                      partial downloads (resumed)
  *   <root>/snapshots/<chain-id hex>/                one unpacked layer each (overlay lowerdir)
+ *   <root>/snapshots/<chain-id hex>-init/           the engine's mount points for the images
+ *                                                   whose top layer it is (engine/initlayer.h);
+ *                                                   vs_store_check removes it with the layer
  *   <root>/vessel.db                                SQLite (WAL): images, names, layers
  *   <root>/store.lock                               flock: shared to read, exclusive to change
  *

@@ -40,6 +40,7 @@
 #include <strings.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -87,10 +88,11 @@ struct monitor
   const char *exit_argv[MAX_EXIT_ARGS + 1];
   size_t exit_argc;
 
-  /* paths under dir */
-  char init_pid_path[PATH_MAX], runtime_log_path[PATH_MAX];
+  /* the runtime's state of the container, where the init's pid is read;
+     the runtime's log, a memfd the runtime opens as /proc/MONITOR/fd/N */
+  char runtime_state_path[PATH_MAX], runtime_log_path[64];
 
-  int dir_fd, sig_fd, null_fd;
+  int dir_fd, sig_fd, null_fd, runtime_log_fd;
   int out_r, out_w, err_r, err_w;
   int master;                /* the pty master (--terminal) */
   int in_r, in_w;            /* the stdin pipe (--stdin without --terminal) */
@@ -316,8 +318,9 @@ parse_args (struct monitor *m, int argc, char **argv)
     return warn ("--stop-signal: invalid signal `%s`", m->stop_signal), -EINVAL;
   if (strlen (m->dir) + 32 >= PATH_MAX)
     return warn ("--dir: path too long"), -ENAMETOOLONG;
-  snprintf (m->init_pid_path, sizeof m->init_pid_path, "%s/init.pid", m->dir);
-  snprintf (m->runtime_log_path, sizeof m->runtime_log_path, "%s/runtime.log", m->dir);
+  if (strlen (m->runtime_root) + strlen (m->id) + 16 >= PATH_MAX)
+    return warn ("--runtime-root and --id: path too long"), -ENAMETOOLONG;
+  snprintf (m->runtime_state_path, sizeof m->runtime_state_path, "%s/%s/state.json", m->runtime_root, m->id);
   return 0;
 }
 
@@ -335,7 +338,7 @@ reset_signals (void)
   signal (SIGHUP, SIG_DFL);
 }
 
-/* Run RUNTIME --root R --log CTRDIR/runtime.log --log-format json ARGS...
+/* Run RUNTIME --root R --log /proc/MONITOR/fd/LOG --log-format json ARGS...
  * with the given fds as stdio (-1: /dev/null for stdin and stdout, the
  * monitor's own stderr for stderr). */
 static pid_t
@@ -839,11 +842,12 @@ write_state (struct monitor *m, const char *status, int exit_code, const char *e
 
   if (strcmp (status, "running") == 0)
     n = snprintf (buf, sizeof buf,
-                  "{\"status\":\"running\",\"pid\":%d,\"started_at\":\"%s\",\"restart_count\":%u}\n",
-                  (int) m->init_pid, m->started_at, m->restart_count);
+                  "{\"status\":\"running\",\"pid\":%d,\"monitor_pid\":%d,\"started_at\":\"%s\",\"restart_count\":%u}\n",
+                  (int) m->init_pid, (int) getpid (), m->started_at, m->restart_count);
   else
     {
-      n = snprintf (buf, sizeof buf, "{\"status\":\"%s\",\"exit_code\":%d,", status, exit_code);
+      n = snprintf (buf, sizeof buf, "{\"status\":\"%s\",\"monitor_pid\":%d,\"exit_code\":%d,", status,
+                    (int) getpid (), exit_code);
       if (error)
         {
           n += snprintf (buf + n, sizeof buf - (size_t) n, "\"error\":\"");
@@ -914,17 +918,16 @@ static bool
 runtime_error_since (struct monitor *m, off_t offset, char *out, size_t outsz)
 {
   static char buf[16384];
-  _cleanup_close_ int fd = open (m->runtime_log_path, O_RDONLY | O_CLOEXEC);
   struct stat st;
   ssize_t n;
   char *line, *found = NULL;
 
-  if (fd < 0 || fstat (fd, &st) < 0 || st.st_size <= offset)
+  if (fstat (m->runtime_log_fd, &st) < 0 || st.st_size <= offset)
     return false;
   /* Only the tail matters: the error is the runtime's last words. */
   if (st.st_size - offset > (off_t) sizeof buf - 1)
     offset = st.st_size - (off_t) sizeof buf + 1;
-  n = pread (fd, buf, sizeof buf - 1, offset);
+  n = pread (m->runtime_log_fd, buf, sizeof buf - 1, offset);
   if (n <= 0)
     return false;
   buf[n] = '\0';
@@ -983,28 +986,42 @@ sync_send (struct monitor *m, const char *fmt, ...)
 /* ------------------------------------------------------------------------
  * The container */
 
+/* The init's pid from the runtime's state of the container: its top-level
+ * "pid", the first such key (the id and the bundle come before it; a quote
+ * inside a JSON string is escaped, so `"pid":` is a key).  No pid file: one
+ * file fewer to make per start. */
 static int
 read_init_pid (struct monitor *m, vs_error *err)
 {
-  char buf[32];
-  ssize_t n = vs_read_small_at (AT_FDCWD, m->init_pid_path, 0, buf, sizeof buf);
+  static char buf[4096];
+  ssize_t n = vs_read_small_at (AT_FDCWD, m->runtime_state_path, 0, buf, sizeof buf);
+  const char *key;
   long pid;
   char *end;
 
   if (n <= 0)
-    return vs_fail (err, n < 0 ? (int) -n : EINVAL, "read `%s`", m->init_pid_path);
-  pid = strtol (buf, &end, 10);
-  if (pid <= 0 || pid > INT_MAX || (*end != '\0' && *end != '\n'))
-    return vs_fail (err, EINVAL, "`%s`: not a pid", m->init_pid_path);
+    return vs_fail (err, n < 0 ? (int) -n : EINVAL, "read `%s`", m->runtime_state_path);
+  key = strstr (buf, "\"pid\":");
+  if (key == NULL)
+    return vs_fail (err, EINVAL, "`%s`: no pid", m->runtime_state_path);
+  pid = strtol (key + 6, &end, 10);
+  if (pid <= 0 || pid > INT_MAX || (*end != ',' && *end != '}'))
+    return vs_fail (err, EINVAL, "`%s`: pid is not a pid", m->runtime_state_path);
   m->init_pid = (pid_t) pid;
   return 0;
 }
 
+/* Where this start's messages begin in the runtime's log, which is emptied
+ * once it has grown past 64 KiB. */
 static off_t
-runtime_log_size (struct monitor *m)
+runtime_log_start (struct monitor *m)
 {
   struct stat st;
-  return stat (m->runtime_log_path, &st) == 0 ? st.st_size : 0;
+  if (fstat (m->runtime_log_fd, &st) < 0)
+    return 0;
+  if (st.st_size > 65536 && ftruncate (m->runtime_log_fd, 0) == 0)
+    return 0;
+  return st.st_size;
 }
 
 /* `run --detach`: create and start in one runtime process (the init, left
@@ -1013,15 +1030,14 @@ static int
 start_container (struct monitor *m, char *msg, size_t msgsz)
 {
   char console[sizeof ((struct sockaddr_un *) 0)->sun_path];
-  const char *run[] = { "run", "--detach", "--bundle", m->bundle, "--pid-file", m->init_pid_path, m->id, NULL, NULL, NULL };
+  const char *run[] = { "run", "--detach", "--bundle", m->bundle, m->id, NULL, NULL, NULL };
   vs_error err = { 0 };
-  off_t log_off = runtime_log_size (m);
+  off_t log_off = runtime_log_start (m);
   int status;
 
   m->init_pid = 0;
   m->init_exited = false;
   m->stop_sent = false;
-  unlinkat (m->dir_fd, "init.pid", 0);
   m->starting = true;
   vs_log_format_time (m->started_at, NULL);
   clock_gettime (CLOCK_MONOTONIC, &m->started_mono);
@@ -1041,9 +1057,9 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
           goto failed;
         }
       sock_path (m, "console.sock", getpid (), console, sizeof console);
-      run[6] = "--console-socket";
-      run[7] = console;
-      run[8] = m->id;
+      run[4] = "--console-socket";
+      run[5] = console;
+      run[6] = m->id;
       /* the container's stdio is the pty; the runtime's own: /dev/null */
       status = run_runtime (m, -1, -1, -1, run, &err);
       /* it sent the master before it exited: take it now */
@@ -1159,8 +1175,7 @@ setup (struct monitor *m, vs_error *err)
 {
   sigset_t mask;
   int p[2];
-  char buf[32];
-  int r, n;
+  int r;
 
   if (m->daemon)
     {
@@ -1200,9 +1215,12 @@ setup (struct monitor *m, vs_error *err)
   m->dir_fd = open (m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (m->dir_fd < 0)
     return vs_fail (err, errno, "open container directory `%s`", m->dir);
-  n = snprintf (buf, sizeof buf, "%d\n", (int) getpid ());
-  if ((r = vs_write_file_atomic_at (m->dir_fd, "monitor.pid", buf, (size_t) n, 0644, err)) < 0)
-    return r;
+  /* the runtime's log lives in memory: only its errors matter, and they
+     are recorded in state.json */
+  m->runtime_log_fd = memfd_create ("vessel-runtime-log", MFD_CLOEXEC);
+  if (m->runtime_log_fd < 0)
+    return vs_fail (err, errno, "memfd_create for the runtime's log");
+  snprintf (m->runtime_log_path, sizeof m->runtime_log_path, "/proc/%d/fd/%d", (int) getpid (), m->runtime_log_fd);
 
   m->null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (m->null_fd < 0)
@@ -1269,7 +1287,7 @@ main (int argc, char **argv)
 {
   static struct monitor m = {
     .stop_signal = "TERM", .log_max_file = 1, .policy = RESTART_NO, .max_retries = -1,
-    .sync_fd = -1, .dir_fd = -1, .sig_fd = -1, .null_fd = -1,
+    .sync_fd = -1, .dir_fd = -1, .sig_fd = -1, .null_fd = -1, .runtime_log_fd = -1,
     .out_r = -1, .out_w = -1, .err_r = -1, .err_w = -1, .log = { .fd = -1 },
     .attach_arg_fd = -1, .master = -1, .in_r = -1, .in_w = -1, .listen_fd = -1, .console_fd = -1,
   };
@@ -1302,9 +1320,10 @@ main (int argc, char **argv)
           error = msg;
           if (first)
             {
+              /* recorded first: the engine waits for this monitor */
+              write_state (&m, "exited", exit_code, msg);
               sync_send (&m, "error %s\n", msg);
               drain (&m);
-              write_state (&m, "exited", exit_code, msg);
               delete_container (&m);
               if (m.listen_fd >= 0)
                 unlinkat (m.dir_fd, VS_ATTACH_SOCK, 0);
@@ -1314,10 +1333,12 @@ main (int argc, char **argv)
         }
       else
         {
+          /* recorded before the engine hears of it: `run -d` then `ps`
+             sees it running */
+          write_state (&m, "running", 0, NULL);
           if (first)
             sync_send (&m, "ok %d\n", (int) m.init_pid);
           first = false;
-          write_state (&m, "running", 0, NULL);
           if (m.stop_requested && !m.stop_sent)
             request_stop (&m); /* a stop that came during create/start */
           while (!m.init_exited)

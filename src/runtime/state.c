@@ -57,7 +57,8 @@ rt_state_create (const char *root, const char *id, struct rt_state *st, vs_error
   st->doc = NULL;
   if ((r = rt_state_check_id (id, err)) < 0)
     return r;
-  if ((r = vs_mkdir_p (root, 0700, err)) < 0)
+  /* each container's folder in a block group of its own (vs_mkdir_top) */
+  if ((r = vs_mkdir_top (root, 0700, err)) < 0)
     return r;
   if (asprintf (&st->dir, "%s/%s", root, id) < 0)
     {

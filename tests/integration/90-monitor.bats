@@ -92,7 +92,7 @@ SCRIPT
   echo "$output"
   [ "$status" -eq 0 ]
   [[ "$(cat "$TEST_TMP/sync")" =~ ^ok\ [0-9]+$ ]]
-  [ "$(cat "$CTR/monitor.pid")" -gt 1 ]
+  [ "$(state .monitor_pid)" -gt 1 ]
 
   # one JSON object per line, exactly the three keys
   run jq -c 'keys' "$CTR/ctr.log"
@@ -123,7 +123,14 @@ SCRIPT
   wait_state '.status == "running"'
   pid=$(state .pid)
   [ "$(cat "$TEST_TMP/sync")" = "ok $pid" ]
-  [ "$(cat "$CTR/init.pid")" = "$pid" ]
+  # the monitor's own pid beside it; the init is its child (subreaper)
+  mpid=$(state .monitor_pid)
+  [[ "$(tr '\0' ' ' <"/proc/$mpid/cmdline")" == *vessel-monitor* ]]
+  [ "$(awk '{print $4}' "/proc/$pid/stat")" = "$mpid" ]
+  # no pid file and no runtime log beside the state (the log is in memory)
+  [ ! -e "$CTR/init.pid" ]
+  [ ! -e "$CTR/monitor.pid" ]
+  [ ! -e "$CTR/runtime.log" ]
   [[ "$(state .started_at)" =~ ^[0-9-]+T[0-9:.]+Z$ ]]
   [ "$(rt state code3 | jq -r .status)" = running ]
   wait_monitor
@@ -208,7 +215,7 @@ SCRIPT
   monitor_bg term --restart always --stop-signal USR1
   wait_state '.status == "running"'
   for i in $(seq 50); do grep -q ready "$CTR/ctr.log" && break; sleep 0.1; done
-  kill -TERM "$(cat "$CTR/monitor.pid")"
+  kill -TERM "$(state .monitor_pid)"
   wait_monitor
   [ "$MON_STATUS" -eq 0 ]
   [ "$(state .exit_code)" = 7 ]
@@ -307,7 +314,7 @@ SCRIPT
   MON_BIN="$MONITOR_REL" monitor_bg mem
   wait_state '.status == "running"'
   for i in $(seq 50); do grep -q 'err 499' "$CTR/ctr.log" && break; sleep 0.1; done
-  kb=$(awk '/^Private_Dirty:/ {print $2}' "/proc/$(cat "$CTR/monitor.pid")/smaps_rollup")
+  kb=$(awk '/^Private_Dirty:/ {print $2}' "/proc/$(state .monitor_pid)/smaps_rollup")
   echo "monitor private dirty: $kb KiB"
   [ "$kb" -lt 300 ]
   echo "# monitor private dirty: $kb KiB" >&3

@@ -217,7 +217,8 @@ teardown() { engine_teardown; }
 
 @test "kill -9 of the monitor: ps shows the truth and rm -f cleans up" {
   id=$(vessel run -d busybox sleep 100)
-  mpid=$(cat "$VESSEL_ROOT_DIR/containers/$id/monitor.pid")
+  mpid=$(jq -r .monitor_pid "$VESSEL_ROOT_DIR/containers/$id/state.json")
+  [ "$mpid" -gt 1 ]
   kill -9 "$mpid"
   run vessel ps --format '{{.State}}'
   [ "$output" = running ]

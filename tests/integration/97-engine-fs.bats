@@ -449,3 +449,62 @@ host" ]
   vessel volume rm "$name" >/dev/null
   assert_clean
 }
+
+@test "init layer: the mount points an image lacks are shared by its containers, never copied up, and go with the image" {
+  vessel run -d --name i1 busybox sleep 100 >/dev/null
+  vessel run -d --name i2 busybox sleep 100 >/dev/null
+  id1=$(vessel inspect --format '{{.Id}}' i1)
+  [ "$(vessel exec i1 cat /etc/hostname)" = "$(cat "$VESSEL_ROOT_DIR/containers/$id1/hostname")" ]
+  run vessel exec i1 grep -c localhost /etc/hosts
+  [ "$output" -ge 1 ]
+  init=$(ls -d "$VESSEL_ROOT_DIR"/snapshots/*-init)
+  [ "$(echo "$init" | wc -l)" -eq 1 ]
+  # only what busybox lacks, empty: the container's own files are bound on them
+  [ -f "$init/etc/hosts" ] && [ ! -s "$init/etc/hosts" ]
+  [ -f "$init/etc/hostname" ]
+  [ -f "$init/etc/resolv.conf" ]
+  [ ! -e "$init/proc" ]
+  [ ! -e "$init/etc/passwd" ]
+  for c in i1 i2; do
+    id=$(vessel inspect --format '{{.Id}}' "$c")
+    [ ! -e "$VESSEL_ROOT_DIR/containers/$id/upper/etc" ]
+  done
+  run vessel diff i1
+  [ -z "$output" ]
+  vessel rm -f i1 i2 >/dev/null
+  # it goes with the image's last layer
+  vessel rmi busybox >/dev/null
+  [ -z "$(ls -d "$VESSEL_ROOT_DIR"/snapshots/*-init 2>/dev/null)" ]
+  assert_clean
+}
+
+@test "init layer: what a lower layer has counts unless a layer above deletes it (whiteouts)" {
+  command -v umoci >/dev/null || skip "umoci missing (scripts/install-deps)"
+  local oci=$IMG_TMP/wh bundle=$IMG_TMP/whb
+  make_busybox_oci "$oci" v1
+  # v2: a layer adds /etc/hosts; v3: a layer above deletes it again
+  umoci unpack --image "$oci:v1" "$bundle" >/dev/null
+  echo '10.9.9.9 fromimage' >"$bundle/rootfs/etc/hosts"
+  umoci repack --image "$oci:v2" "$bundle" >/dev/null
+  rm -rf "$bundle"
+  umoci unpack --image "$oci:v2" "$bundle" >/dev/null
+  rm "$bundle/rootfs/etc/hosts"
+  umoci repack --image "$oci:v3" "$bundle" >/dev/null
+  rm -rf "$bundle"
+  vessel load -i "$oci" >/dev/null
+  for t in v2 v3; do
+    d=$(jq -r --arg t "$t" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' "$oci/index.json")
+    cfg=$(jq -r .config.digest "$oci/blobs/sha256/${d#sha256:}")
+    vessel run --rm "$cfg" true
+  done
+  n=0
+  for init in "$VESSEL_ROOT_DIR"/snapshots/*-init; do
+    [ -e "$init/etc/hostname" ] || continue
+    n=$((n + 1))
+    # v2 shows the image's /etc/hosts: no mount point made for it; v3 needs one
+    top=${init%-init}
+    if [ -f "$top/etc/hosts" ]; then [ ! -e "$init/etc/hosts" ]; else [ -f "$init/etc/hosts" ]; fi
+  done
+  [ "$n" -eq 2 ]
+  assert_clean
+}

@@ -635,7 +635,7 @@ show_logs (vs_cli *cli, const char *id, const log_opts *o, vs_error *err)
     return r;
   path = vs_container_log_path (&e, id);
   if (o->follow)
-    mpid = vs_container_monitor_pid (&e, id);
+    mpid = vs_container_monitor_pid (&e, id, NULL);
   vs_engine_close (&e);
   if (path == NULL)
     return vs_fail (err, ENOMEM, "logs");
@@ -850,12 +850,10 @@ attach_until_exit (vs_cli *cli, const char *id)
 static void
 proxy_signals_to (vs_engine *e, const char *id)
 {
-  /* the runtime's pid file: there before the monitor reports the start
-     (its state.json may come a moment later) */
-  _cleanup_free_ char *path = vs_container_path (e, id, "init.pid");
-  char buf[32];
-  if (path && vs_read_small_at (AT_FDCWD, path, 0, buf, sizeof buf) > 0)
-    cli_sig_proxy_start (atoi (buf), vs_container_monitor_pid (e, id));
+  /* the monitor records both before it reports the start */
+  int init = 0, monitor = vs_container_monitor_pid (e, id, &init);
+  if (init > 0)
+    cli_sig_proxy_start (init, monitor);
 }
 
 /* Until the container's monitor (and its exit command) is gone. */
@@ -868,7 +866,7 @@ wait_monitor_gone (vs_cli *cli, const char *id)
 
   if (engine_open (cli, &e, &err) < 0)
     return;
-  pid = vs_container_monitor_pid (&e, id);
+  pid = vs_container_monitor_pid (&e, id, NULL);
   vs_engine_close (&e);
   if (pid <= 0)
     return;
@@ -897,7 +895,7 @@ detach_owner (vs_cli *cli, const char *id)
     return cli_error (&err);
   vs_container_unmark_attached (&e, id);
   /* it ended while we were still marked: the cleanup is ours */
-  if (vs_container_monitor_pid (&e, id) < 0 && vs_container_cleanup (&e, id, &err) < 0)
+  if (vs_container_monitor_pid (&e, id, NULL) < 0 && vs_container_cleanup (&e, id, &err) < 0)
     fprintf (stderr, "Error: %s\n", err.msg);
   vs_engine_close (&e);
   return 0;
