@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -56,6 +57,7 @@ db_fail (vs_engine *e, vs_error *err, const char *what)
 #define db_prepare(e, st, err, ...) vs_db_prepare (vs_store_db ((e)->store), "container database", (st), (err), __VA_ARGS__)
 
 static bool store_image_in_use (void *store, const char *image_id);
+static void prestart_drop (vs_engine *e);
 
 /* A program next to this one, unless the environment names it. */
 static void
@@ -90,6 +92,7 @@ vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclus
   int r;
 
   memset (e, 0, sizeof *e);
+  e->pre.fd = -1;
   e->root = root;
   e->runroot = runroot;
   r = vs_store_open (root, exclusive, &e->store, err);
@@ -116,6 +119,7 @@ vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclus
 void
 vs_engine_close (vs_engine *e)
 {
+  prestart_drop (e);
   vs_store_close (e->store);
   e->store = NULL;
 }
@@ -273,8 +277,10 @@ config_freep (vs_image_config *c)
   vs_image_config_free (c);
 }
 
-int
-vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err)
+static void prestart (vs_engine *e, const char *id, const char *name, const char *image_id, json_t *rq);
+
+static int
+create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *err)
 {
   __attribute__ ((cleanup (image_freep))) vs_image img = { 0 };
   __attribute__ ((cleanup (config_freep))) vs_image_config cfg = { 0 };
@@ -367,6 +373,14 @@ vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error 
       }
   }
   if (r == 0)
+    {
+      rj = req_json (req);
+      if (rj == NULL || json_object_set_new (rj, "ImageID", json_string (img.id)) < 0)
+        r = vs_fail (err, ENOMEM, "container");
+    }
+  if (r == 0 && start)
+    prestart (e, id, name, img.id, rj);
+  if (r == 0)
     r = vs_engine_spec (e, req, &img, &cfg, dir, id, name, &spec, &args, err);
   if (r == 0)
     {
@@ -381,10 +395,7 @@ vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error 
   if (r == 0)
     {
       cmdline = json_dumps (args, JSON_COMPACT);
-      rj = req_json (req);
-      if (rj)
-        json_object_set_new (rj, "ImageID", json_string (img.id));
-      reqtext = rj ? json_dumps (rj, JSON_COMPACT) : NULL;
+      reqtext = json_dumps (rj, JSON_COMPACT);
       if (cmdline == NULL || reqtext == NULL)
         r = vs_fail (err, ENOMEM, "container");
     }
@@ -401,12 +412,26 @@ vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error 
                 ? vs_fail (err, 0, "Conflict. The container name \"/%s\" is already in use", name)
                 : db_fail (e, err, "add container");
     }
+  if (r < 0)
+    prestart_drop (e);
   if (r < 0 && dir)
     {
       vs_error ignore;
       (void) vs_rm_rf_at (AT_FDCWD, dir, &ignore);
     }
   return r;
+}
+
+int
+vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err)
+{
+  return create (e, req, false, id, err);
+}
+
+int
+vs_container_create_to_start (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err)
+{
+  return create (e, req, true, id, err);
 }
 
 #ifndef OVERLAYFS_SUPER_MAGIC
@@ -848,105 +873,47 @@ vs_container_stdio_flags (const vs_container *c, bool *tty, bool *open_stdin)
   *open_stdin = json_is_true (json_object_get (rq, "OpenStdin"));
 }
 
-static int ctr_lock (vs_engine *e, const char *id);
-static void wait_monitor (vs_engine *e, const char *id, int ms);
-
-int
-vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
+/* Start the monitor of container id (vessel-monitor) with its request rq
+ * and overlay options: its own session, no terminal, stdio on /dev/null, a
+ * socket to us as fd 3, on which it answers "ok PID" or "error MESSAGE"
+ * (with wait_go it waits for a byte on it first, and ends quietly at EOF),
+ * attach_fd (or -1) as fd 4.  posix_spawn (vfork: this process's memory is
+ * not copied).  It stays our child, without a second fork to make it a
+ * daemon (0.3 ms of every start): once we exit it is init's, and a monitor
+ * that ends before us (a failed start, a foreground run) is reaped by
+ * start or waits as a zombie until we exit.  A long-lived caller that
+ * starts many containers reaps them itself. */
+static int
+spawn_monitor (vs_engine *e, const char *id, const char *name, json_t *rq, const char *ropts, int attach_fd,
+               bool wait_go, pid_t *ret_pid, int *ret_fd, vs_error *err)
 {
-  return vs_container_start_attached (e, what, -1, code, err);
-}
+  _cleanup_free_ char *dir = ctr_path (e, id, NULL), *logp = vs_container_log_path (e, id),
+                      *rootfs = ctr_path (e, id, "rootfs");
+  const char *restart = json_string_value (json_object_get (rq, "RestartPolicy"));
+  const char *stopsig = json_string_value (json_object_get (rq, "StopSignal"));
+  char rtroot[PATH_MAX], size[32], files[16], *argv[56];
+  int sv[2], afd, r;
+  size_t n = 0;
 
-int
-vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int *code, vs_error *err)
-{
-  vs_container c;
-  _cleanup_json_ json_t *rq = NULL;
-  _cleanup_free_ char *dir = NULL, *bundle = NULL, *logp = NULL, *stopped = NULL, *state = NULL, *rootfs = NULL,
-                      *ropts = NULL;
-  char rtroot[PATH_MAX], line[1200], size[32], files[16];
-  _cleanup_close_ int lock = -1;
-  int sync[2], afd, r;
-  pid_t spawned;
-
-  *code = 125;
-  r = vs_container_get (e, what, &c, err);
-  if (r < 0)
-    return r;
-  /* under the container's lock, as it is now (a concurrent rm or start) */
-  /* the monitor of an earlier run records its end and cleans up (taking
-     the lock) before a new one may start: wait for it outside the lock */
-  wait_monitor (e, c.id, 10000);
-  lock = ctr_lock (e, c.id);
-  vs_container_free (&c);
-  if (lock < 0)
-    return lock == -ENOENT ? vs_fail (err, 0, "No such container: %s", what)
-                           : vs_fail (err, -lock, "lock container %s", what);
-  r = vs_container_get (e, what, &c, err);
-  if (r < 0)
-    return r;
-  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0 || strcmp (c.status, "paused") == 0)
-    {
-      vs_container_free (&c);
-      return 0; /* docker: starting a running container is a no-op */
-    }
-  rq = request_of (&c);
-  dir = ctr_path (e, c.id, NULL);
-  logp = vs_container_log_path (e, c.id);
-  stopped = ctr_path (e, c.id, "stopped");
-  state = ctr_path (e, c.id, "state.json");
-  rootfs = ctr_path (e, c.id, "rootfs");
-  if (rq == NULL || dir == NULL || logp == NULL || stopped == NULL || state == NULL || rootfs == NULL)
-    {
-      vs_container_free (&c);
-      return vs_fail (err, ENOMEM, "start container");
-    }
-  /* an old run's leftovers in the runtime (a monitor killed with -9) */
-  runtime_delete (e, c.id);
-  unlink (stopped);
-  unlink (state);
-  /* the monitor mounts it in its own mount namespace (vessel-monitor);
-     one left on the host by an older vessel goes first */
-  umount_rootfs (e, c.id);
-  r = rootfs_options (e, &c, &ropts, err);
-  if (r < 0)
-    {
-      vs_container_free (&c);
-      return r;
-    }
+  if (dir == NULL || logp == NULL || rootfs == NULL)
+    return vs_fail (err, ENOMEM, "start container %s", name);
   snprintf (rtroot, sizeof rtroot, "%s/runtime", e->runroot);
   snprintf (size, sizeof size, "%lld", (long long) json_integer_value (json_object_get (rq, "LogMaxSize")));
   snprintf (files, sizeof files, "%d", (int) json_integer_value (json_object_get (rq, "LogMaxFile")));
-  bundle = strdup (dir);
-  const char *restart = json_string_value (json_object_get (rq, "RestartPolicy"));
-  const char *stopsig = json_string_value (json_object_get (rq, "StopSignal"));
-
-  if (pipe2 (sync, O_CLOEXEC) < 0)
-    {
-      vs_container_free (&c);
-      return vs_fail (err, errno, "start container %s", c.name);
-    }
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return vs_fail (err, errno, "start container %s: socketpair", name);
   /* the attach client goes to the monitor's fd 4: out of the way of the
      dup2s first */
   afd = attach_fd >= 0 ? fcntl (attach_fd, F_DUPFD_CLOEXEC, 5) : -1;
-  /* the monitor: its own session, no terminal, stdio on /dev/null, the
-     sync pipe as fd 3.  posix_spawn (vfork: this process's memory is not
-     copied).  It stays our child, without a second fork to make it a
-     daemon (0.3 ms of every start): once we exit it is init's, and a
-     monitor that ends before us (a failed start, or a foreground run) is
-     reaped below or waits as a zombie until we exit.  A long-lived caller
-     that starts many containers reaps them itself. */
-  char *argv[56];
-  size_t n = 0;
   argv[n++] = e->monitor;
   argv[n++] = (char *) "--runtime";
   argv[n++] = e->runtime;
   argv[n++] = (char *) "--runtime-root";
   argv[n++] = rtroot;
   argv[n++] = (char *) "--bundle";
-  argv[n++] = bundle;
+  argv[n++] = dir;
   argv[n++] = (char *) "--id";
-  argv[n++] = c.id;
+  argv[n++] = (char *) id;
   argv[n++] = (char *) "--dir";
   argv[n++] = dir;
   argv[n++] = (char *) "--log";
@@ -956,7 +923,7 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   argv[n++] = (char *) "--rootfs";
   argv[n++] = rootfs;
   argv[n++] = (char *) "--rootfs-options";
-  argv[n++] = ropts;
+  argv[n++] = (char *) ropts;
   if (size[0] != '0')
     {
       argv[n++] = (char *) "--log-max-size";
@@ -986,8 +953,10 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       argv[n++] = (char *) "--attach-fd";
       argv[n++] = (char *) "4";
     }
+  if (wait_go)
+    argv[n++] = (char *) "--wait-go";
   /* afterwards: `vessel container cleanup ID` unmounts (and removes with --rm) */
-  const char *exitcmd[] = { e->self, "--root", e->root, "--runroot", e->runroot, "container", "cleanup", c.id };
+  const char *exitcmd[] = { e->self, "--root", e->root, "--runroot", e->runroot, "container", "cleanup", id };
   for (size_t k = 0; k < ARRAY_SIZE (exitcmd); k++)
     {
       argv[n++] = (char *) "--exit-command";
@@ -1002,7 +971,7 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
     sigfillset (&all);
     posix_spawn_file_actions_init (&fa);
     posix_spawnattr_init (&at);
-    posix_spawn_file_actions_adddup2 (&fa, sync[1], 3);
+    posix_spawn_file_actions_adddup2 (&fa, sv[1], 3);
     if (afd >= 0)
       posix_spawn_file_actions_adddup2 (&fa, afd, 4);
     posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDWR, 0);
@@ -1012,32 +981,150 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
     posix_spawnattr_setflags (&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     posix_spawnattr_setsigmask (&at, &none);
     posix_spawnattr_setsigdefault (&at, &all);
-    r = posix_spawn (&spawned, argv[0], &fa, &at, argv, environ);
+    r = posix_spawn (ret_pid, argv[0], &fa, &at, argv, environ);
     posix_spawn_file_actions_destroy (&fa);
     posix_spawnattr_destroy (&at);
   }
-  if (r != 0)
-    {
-      r = vs_fail (err, r, "start the monitor %s of container %s", argv[0], c.name);
-      close (sync[0]);
-      close (sync[1]);
-      if (afd >= 0)
-        close (afd);
-      vs_container_free (&c);
-      return r;
-    }
-  close (sync[1]);
+  close (sv[1]);
   if (afd >= 0)
     close (afd);
+  if (r != 0)
+    {
+      close (sv[0]);
+      return vs_fail (err, r, "start the monitor %s of container %s", e->monitor, name);
+    }
+  *ret_fd = sv[0];
+  return 0;
+}
+
+/* A monitor started with a container's creation that will not be told to
+   go (the creation failed, or no start followed): it ends at EOF, with
+   nothing started; the log file it opened goes too. */
+static void
+prestart_drop (vs_engine *e)
+{
+  _cleanup_free_ char *logp = NULL;
+
+  if (e->pre.pid <= 0)
+    return;
+  close (e->pre.fd);
+  while (waitpid (e->pre.pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  logp = vs_container_log_path (e, e->pre.id);
+  if (logp)
+    unlink (logp);
+  e->pre.pid = 0;
+  e->pre.fd = -1;
+}
+
+/* Start container id's monitor now, to wait for vs_container_start: its
+   exec, mount namespace and overlay (about a millisecond) overlap the rest
+   of the creation.  Best effort: without it, start spawns one. */
+static void
+prestart (vs_engine *e, const char *id, const char *name, const char *image_id, json_t *rq)
+{
+  vs_container c = { .name = (char *) name };
+  _cleanup_free_ char *ropts = NULL;
+  vs_error ignore;
+
+  snprintf (c.id, sizeof c.id, "%s", id);
+  snprintf (c.image_id, sizeof c.image_id, "%s", image_id);
+  if (rootfs_options (e, &c, &ropts, &ignore) < 0
+      || spawn_monitor (e, id, name, rq, ropts, -1, true, &e->pre.pid, &e->pre.fd, &ignore) < 0)
+    {
+      e->pre.pid = 0;
+      e->pre.fd = -1;
+      return;
+    }
+  snprintf (e->pre.id, sizeof e->pre.id, "%s", id);
+}
+
+static int ctr_lock (vs_engine *e, const char *id);
+static void wait_monitor (vs_engine *e, const char *id, int ms);
+
+int
+vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
+{
+  return vs_container_start_attached (e, what, -1, code, err);
+}
+
+int
+vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int *code, vs_error *err)
+{
+  vs_container c;
+  _cleanup_json_ json_t *rq = NULL;
+  _cleanup_free_ char *stopped = NULL, *state = NULL, *ropts = NULL;
+  char line[1200];
+  _cleanup_close_ int lock = -1;
+  int syncfd = -1, r;
+  pid_t spawned;
+
+  *code = 125;
+  r = vs_container_get (e, what, &c, err);
+  if (r < 0)
+    return r;
+  /* under the container's lock, as it is now (a concurrent rm or start) */
+  /* the monitor of an earlier run records its end and cleans up (taking
+     the lock) before a new one may start: wait for it outside the lock */
+  wait_monitor (e, c.id, 10000);
+  lock = ctr_lock (e, c.id);
+  vs_container_free (&c);
+  if (lock < 0)
+    return lock == -ENOENT ? vs_fail (err, 0, "No such container: %s", what)
+                           : vs_fail (err, -lock, "lock container %s", what);
+  r = vs_container_get (e, what, &c, err);
+  if (r < 0)
+    return r;
+  if (strcmp (c.status, "running") == 0 || strcmp (c.status, "restarting") == 0 || strcmp (c.status, "paused") == 0)
+    {
+      vs_container_free (&c);
+      return 0; /* docker: starting a running container is a no-op */
+    }
+  rq = request_of (&c);
+  stopped = ctr_path (e, c.id, "stopped");
+  state = ctr_path (e, c.id, "state.json");
+  if (rq == NULL || stopped == NULL || state == NULL)
+    {
+      vs_container_free (&c);
+      return vs_fail (err, ENOMEM, "start container");
+    }
+  /* an old run's leftovers in the runtime (a monitor killed with -9) */
+  runtime_delete (e, c.id);
+  unlink (stopped);
+  unlink (state);
+  /* the monitor mounts it in its own mount namespace (vessel-monitor);
+     one left on the host by an older vessel goes first */
+  umount_rootfs (e, c.id);
+  if (e->pre.pid > 0 && attach_fd < 0 && strcmp (e->pre.id, c.id) == 0)
+    {
+      /* its monitor started with its creation and waits: go */
+      spawned = e->pre.pid;
+      syncfd = e->pre.fd;
+      e->pre.pid = 0;
+      e->pre.fd = -1;
+      (void) send (syncfd, "g", 1, MSG_NOSIGNAL); /* gone already: its error is read below */
+    }
+  else
+    {
+      prestart_drop (e);
+      r = rootfs_options (e, &c, &ropts, err);
+      if (r == 0)
+        r = spawn_monitor (e, c.id, c.name, rq, ropts, attach_fd, false, &spawned, &syncfd, err);
+      if (r < 0)
+        {
+          vs_container_free (&c);
+          return r;
+        }
+    }
   /* one line from the monitor: "ok PID" or "error MESSAGE" */
   size_t got = 0;
   for (;;)
     {
-      struct pollfd pfd = { .fd = sync[0], .events = POLLIN };
+      struct pollfd pfd = { .fd = syncfd, .events = POLLIN };
       int pr = poll (&pfd, 1, 60000);
       if (pr <= 0)
         break;
-      ssize_t k = read (sync[0], line + got, sizeof line - 1 - got);
+      ssize_t k = read (syncfd, line + got, sizeof line - 1 - got);
       if (k < 0 && errno == EINTR)
         continue;
       if (k <= 0)
@@ -1046,7 +1133,7 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
       if (memchr (line, '\n', got) || got == sizeof line - 1)
         break;
     }
-  close (sync[0]);
+  close (syncfd);
   line[got] = '\0';
   line[strcspn (line, "\n")] = '\0';
   if (strncmp (line, "ok ", 3) == 0)

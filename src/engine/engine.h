@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../basic/error.h"
 #include "../image/store.h"
@@ -29,6 +30,12 @@ typedef struct vs_engine
   char runtime[4096];     /* vessel-runtime path */
   char monitor[4096];     /* vessel-monitor path */
   char self[4096];        /* vessel, for the monitor's exit command */
+  struct
+  {
+    pid_t pid;            /* 0: none */
+    int fd;
+    char id[65];
+  } pre;                  /* a monitor started by vs_container_create_to_start */
 } vs_engine;
 
 int vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclusive, vs_error *err);
@@ -106,6 +113,10 @@ void vs_containers_free (vs_container *c, size_t n);
 
 /* Create a container (record, rootfs dirs, config.json); not started. */
 int vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err);
+/* The same for a container that vs_container_start starts next (run -d):
+   its monitor starts meanwhile and waits for it (vs_engine_close ends a
+   monitor never told to go). */
+int vs_container_create_to_start (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err);
 /* Start it through a monitor; waits until it runs or failed to start.
  * A start failure fills err and returns -ENOEXEC (exit code in *code:
  * 125, 126 or 127, as docker). */

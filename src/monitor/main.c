@@ -82,6 +82,7 @@ struct monitor
   enum restart_policy policy;
   long max_retries; /* on-failure:N; -1 unlimited */
   int sync_fd;
+  bool wait_go; /* --wait-go: set up, then start only after a byte on --sync-fd */
   bool daemon;
   bool terminal, open_stdin; /* --terminal, --stdin */
   int attach_arg_fd;         /* --attach-fd: the first client */
@@ -164,7 +165,7 @@ usage (void)
     "usage: vessel-monitor --runtime PATH --runtime-root DIR --bundle DIR --id ID --dir CTRDIR --log FILE\n"
     "                      [--log-max-size BYTES] [--log-max-file N]\n"
     "                      [--restart no|always|unless-stopped|on-failure[:N]]\n"
-    "                      [--sync-fd N] [--exit-command ARG]... [--stop-signal SIG] [--daemon]\n"
+    "                      [--sync-fd N [--wait-go]] [--exit-command ARG]... [--stop-signal SIG] [--daemon]\n"
     "                      [--terminal] [--stdin] [--attach-fd N]\n"
     "                      [--rootfs PATH --rootfs-options OVERLAY-OPTIONS]\n";
   if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
@@ -299,6 +300,8 @@ parse_args (struct monitor *m, int argc, char **argv)
         }
       else if (strcmp (argv[i], "--daemon") == 0)
         m->daemon = true;
+      else if (strcmp (argv[i], "--wait-go") == 0)
+        m->wait_go = true;
       else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
         {
           usage ();
@@ -309,6 +312,8 @@ parse_args (struct monitor *m, int argc, char **argv)
     }
   if (!m->runtime || !m->runtime_root || !m->bundle || !m->id || !m->dir || !m->log_path)
     return warn ("--runtime, --runtime-root, --bundle, --id, --dir and --log are required"), usage (), -EINVAL;
+  if (m->wait_go && m->sync_fd < 0)
+    return warn ("--wait-go needs --sync-fd"), usage (), -EINVAL;
   if (!m->rootfs != !m->rootfs_options)
     return warn ("--rootfs and --rootfs-options go together"), usage (), -EINVAL;
   if (restart && parse_restart (m, restart) < 0)
@@ -1305,6 +1310,17 @@ main (int argc, char **argv)
       warn ("%s", err.msg);
       sync_send (&m, "error %s\n", err.msg);
       return 125;
+    }
+  if (m.wait_go)
+    {
+      /* the engine started us while it finished the container's files:
+         its byte says they are all there; EOF, that it gave up */
+      char go;
+      ssize_t k;
+      while ((k = read (m.sync_fd, &go, 1)) < 0 && errno == EINTR)
+        ;
+      if (k != 1)
+        return 0;
     }
 
   for (;;)

@@ -460,10 +460,14 @@ pull_for_run (vs_cli *cli, const char *image, const run_flags *f, vs_error *err)
 }
 
 /* Create, pulling the image first when it is missing (docker's --pull
- * missing).  On success the engine e is left open for the caller. */
+ * missing).  On success the engine e is left open for the caller.  With
+ * to_start, the caller starts it next with e (its monitor starts meanwhile). */
 static int
-create_from_flags (vs_cli *cli, vs_engine *e, vs_run_req *req, const run_flags *f, char id[65], vs_error *err)
+create_from_flags (vs_cli *cli, vs_engine *e, vs_run_req *req, const run_flags *f, bool to_start, char id[65],
+                   vs_error *err)
 {
+  int (*create) (vs_engine *, const vs_run_req *, char[65], vs_error *)
+      = to_start ? vs_container_create_to_start : vs_container_create;
   int r;
 
   if (f->pull && strcmp (f->pull, "always") == 0 && (r = pull_for_run (cli, req->image, f, err)) < 0)
@@ -471,7 +475,7 @@ create_from_flags (vs_cli *cli, vs_engine *e, vs_run_req *req, const run_flags *
   r = engine_open (cli, e, err);
   if (r < 0)
     return r;
-  r = vs_container_create (e, req, id, err);
+  r = create (e, req, id, err);
   if (r == -ENOENT && strncmp (err->msg, "no such image", 13) == 0 && !(f->pull && strcmp (f->pull, "never") == 0))
     {
       vs_engine_close (e); /* the pull takes the store for itself */
@@ -481,7 +485,7 @@ create_from_flags (vs_cli *cli, vs_engine *e, vs_run_req *req, const run_flags *
       r = engine_open (cli, e, err);
       if (r < 0)
         return r;
-      r = vs_container_create (e, req, id, err);
+      r = create (e, req, id, err);
     }
   if (r < 0)
     vs_engine_close (e);
@@ -500,7 +504,7 @@ cmd_create (vs_cli *cli, int argc, char **argv)
 
   if (r == 0)
     {
-      r = create_from_flags (cli, &e, &req, &f, id, &err);
+      r = create_from_flags (cli, &e, &req, &f, false, id, &err);
       if (r < 0)
         r = cli_error (&err);
       else
@@ -1075,7 +1079,7 @@ cmd_run (vs_cli *cli, int argc, char **argv)
       fprintf (stderr, "the input device is not a TTY\n");
       return 1;
     }
-  r = create_from_flags (cli, &e, &req, &f, id, &err);
+  r = create_from_flags (cli, &e, &req, &f, f.detach, id, &err);
   vs_run_req_free (&req);
   if (r < 0)
     return cli_error (&err);
