@@ -152,7 +152,10 @@ vs_store_open (const char *root, bool exclusive, vs_store **ret, vs_error *err)
   s->root = strdup (root);
   if (s->root == NULL)
     return vs_fail (err, ENOMEM, "image store");
-  r = vs_mkdir_p (root, 0700, err);
+  /* its folders (logs/, containers/, snapshots/) each in a block group of
+     their own choosing, not in the parent's: a log file per container must
+     not meet the inodes other programs just freed there (vs_mkdir_top) */
+  r = vs_mkdir_top (root, 0700, err);
   if (r < 0)
     return r;
   if (asprintf (&p, "%s/store.lock", root) < 0)

@@ -94,6 +94,10 @@ struct monitor
   char runtime_state_path[PATH_MAX], runtime_log_path[64];
 
   int dir_fd, sig_fd, null_fd, runtime_log_fd;
+  /* the runtime opened through its read-only overlay ahead of the first
+     start (rt_selfexe_overlay_open), and its marker; -1 after it */
+  long runtime_exe_fd;
+  char runtime_mark[RT_SELFEXE_MARK_LEN];
   int out_r, out_w, err_r, err_w;
   int master;                /* the pty master (--terminal) */
   int in_r, in_w;            /* the stdin pipe (--stdin without --terminal) */
@@ -382,6 +386,7 @@ spawn_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *
       if (strcmp (cmd, "run") == 0 || strcmp (cmd, "create") == 0 || strcmp (cmd, "exec") == 0)
         {
           char real[PATH_MAX];
+          rt_selfexe_overlay_execfd (m->runtime_exe_fd, m->runtime_mark, (char **) argv, environ);
           if (realpath (m->runtime, real))
             rt_selfexe_overlay_exec (real, (char **) argv, environ, m->runtime_root);
         }
@@ -1084,6 +1089,12 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
   else
     /* The runtime hands its stdio to the container: our pipes. */
     status = run_runtime (m, m->open_stdin ? m->in_r : -1, m->out_w, m->err_w, run, &err);
+  if (m->runtime_exe_fd >= 0)
+    {
+      /* used once: a restart opens it again (the mount goes with it) */
+      close ((int) m->runtime_exe_fd);
+      m->runtime_exe_fd = -1;
+    }
   if (status != 0)
     goto failed;
   if (read_init_pid (m, &err) < 0)
@@ -1226,6 +1237,13 @@ setup (struct monitor *m, vs_error *err)
   if (m->runtime_log_fd < 0)
     return vs_fail (err, errno, "memfd_create for the runtime's log");
   snprintf (m->runtime_log_path, sizeof m->runtime_log_path, "/proc/%d/fd/%d", (int) getpid (), m->runtime_log_fd);
+  /* the first start is then a fork and an exec (with --wait-go, this
+     overlay is made before we are told to start) */
+  {
+    char real[PATH_MAX];
+    if (realpath (m->runtime, real))
+      m->runtime_exe_fd = rt_selfexe_overlay_open (real, m->runtime_root, m->runtime_mark);
+  }
 
   m->null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (m->null_fd < 0)
@@ -1292,7 +1310,7 @@ main (int argc, char **argv)
 {
   static struct monitor m = {
     .stop_signal = "TERM", .log_max_file = 1, .policy = RESTART_NO, .max_retries = -1,
-    .sync_fd = -1, .dir_fd = -1, .sig_fd = -1, .null_fd = -1, .runtime_log_fd = -1,
+    .sync_fd = -1, .dir_fd = -1, .sig_fd = -1, .null_fd = -1, .runtime_log_fd = -1, .runtime_exe_fd = -1,
     .out_r = -1, .out_w = -1, .err_r = -1, .err_w = -1, .log = { .fd = -1 },
     .attach_arg_fd = -1, .master = -1, .in_r = -1, .in_w = -1, .listen_fd = -1, .console_fd = -1,
   };

@@ -160,14 +160,14 @@ overlay_options (const char *self, const char *root, char *opt, size_t cap, cons
   return put (opt, cap, &len, dir, true) && put (opt, cap, &len, ":", false) && put (opt, cap, &len, empty, true);
 }
 
-void
-rt_selfexe_overlay_exec (const char *path, char **argv, char **envp, const char *root)
+long
+rt_selfexe_overlay_open (const char *path, const char *root, char mark[RT_SELFEXE_MARK_LEN])
 {
-  char self[PATH_CAP], opt[3 * PATH_CAP], mark[80];
+  char self[PATH_CAP], opt[3 * PATH_CAP];
   const char *base = NULL;
   struct stat a, b, st;
   long n = 0, src = -1, fsfd = -1, mnt = -1, fd = -1;
-  size_t nenv = 0, len = 0;
+  size_t len = 0;
 
   if (path)
     {
@@ -177,24 +177,24 @@ rt_selfexe_overlay_exec (const char *path, char **argv, char **envp, const char 
           n++;
         }
       if (path[n])
-        return;
+        return -1;
     }
   else
     n = SC (SYS_readlinkat, AT_FDCWD, "/proc/self/exe", self, sizeof self - 1, 0, 0);
   if (n <= 0 || (size_t) n >= sizeof self - 1)
-    return;
+    return -1;
   self[n] = '\0';
   if (self[0] != '/' || after (self + n - (n >= 10 ? 10 : n), " (deleted)"))
-    return;
+    return -1;
   for (long i = 0; i < n; i++)
     if (self[i] == ',')
-      return;
+      return -1;
   if (!overlay_options (self, root, opt, sizeof opt, &base))
-    return;
+    return -1;
   /* the path must still name the file that runs (or is to run) */
   src = SC (SYS_openat, AT_FDCWD, path ? path : "/proc/self/exe", O_RDONLY | O_CLOEXEC, 0, 0, 0);
   if (src < 0)
-    return;
+    return -1;
   if (SC (SYS_newfstatat, AT_FDCWD, self, &a, 0, 0, 0) < 0 || SC (SYS_fstat, src, &b, 0, 0, 0, 0) < 0
       || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
     goto out;
@@ -210,28 +210,50 @@ rt_selfexe_overlay_exec (const char *path, char **argv, char **envp, const char 
   fd = SC (SYS_openat, mnt, base, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0, 0, 0);
   if (fd < 0 || SC (SYS_fstat, fd, &st, 0, 0, 0, 0) < 0 || !S_ISREG (st.st_mode))
     goto out;
-  put (mark, sizeof mark, &len, RT_SELFEXE_MARK "=", false);
-  put_u64 (mark, sizeof mark, &len, st.st_dev);
-  put (mark, sizeof mark, &len, ":", false);
-  put_u64 (mark, sizeof mark, &len, st.st_ino);
-  while (envp[nenv])
-    nenv++;
-  if (nenv < 4096)
-    {
-      char *env[nenv + 2];
-      size_t k = 0;
-      for (size_t i = 0; i < nenv; i++)
-        if (!after (envp[i], RT_SELFEXE_MARK "="))
-          env[k++] = envp[i];
-      env[k++] = mark;
-      env[k] = NULL;
-      SC (SYS_execveat, fd, "", argv, env, AT_EMPTY_PATH, 0);
-    }
+  put (mark, RT_SELFEXE_MARK_LEN, &len, RT_SELFEXE_MARK "=", false);
+  put_u64 (mark, RT_SELFEXE_MARK_LEN, &len, st.st_dev);
+  put (mark, RT_SELFEXE_MARK_LEN, &len, ":", false);
+  put_u64 (mark, RT_SELFEXE_MARK_LEN, &len, st.st_ino);
+  /* the open file holds the detached mount */
+  close_fd (mnt);
+  close_fd (fsfd);
+  close_fd (src);
+  return fd;
 out:
   close_fd (fd);
   close_fd (mnt);
   close_fd (fsfd);
   close_fd (src);
+  return -1;
+}
+
+void
+rt_selfexe_overlay_execfd (long fd, const char *mark, char **argv, char **envp)
+{
+  size_t nenv = 0;
+
+  while (envp[nenv])
+    nenv++;
+  if (fd < 0 || nenv >= 4096)
+    return;
+  char *env[nenv + 2];
+  size_t k = 0;
+  for (size_t i = 0; i < nenv; i++)
+    if (!after (envp[i], RT_SELFEXE_MARK "="))
+      env[k++] = envp[i];
+  env[k++] = (char *) mark;
+  env[k] = NULL;
+  SC (SYS_execveat, fd, "", argv, env, AT_EMPTY_PATH, 0);
+}
+
+void
+rt_selfexe_overlay_exec (const char *path, char **argv, char **envp, const char *root)
+{
+  char mark[RT_SELFEXE_MARK_LEN];
+  long fd = rt_selfexe_overlay_open (path, root, mark);
+
+  rt_selfexe_overlay_execfd (fd, mark, argv, envp);
+  close_fd (fd);
 }
 
 /* Before libc: the runtime's global flags (as main.c reads them) and its

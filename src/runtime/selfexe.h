@@ -25,3 +25,10 @@ int rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err);
    when that cannot be done.  Safe before the C library starts
    (selfexe-early.c). */
 void rt_selfexe_overlay_exec (const char *path, char **argv, char **envp, const char *root);
+/* Its two halves, for a caller that prepares ahead (the monitor, before it
+   is told to start): the binary opened through the overlay (O_CLOEXEC; the
+   open file holds the detached mount) and the marker entry for envp, or -1;
+   then the exec (returns only when it fails). */
+#define RT_SELFEXE_MARK_LEN 80
+long rt_selfexe_overlay_open (const char *path, const char *root, char mark[RT_SELFEXE_MARK_LEN]);
+void rt_selfexe_overlay_execfd (long fd, const char *mark, char **argv, char **envp);

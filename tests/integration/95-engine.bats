@@ -167,6 +167,15 @@ teardown() { engine_teardown; }
   run vessel run --rm -v /no/such/dir:/x busybox true
   [ "$status" -eq 125 ]
   [[ "$output" == *"/no/such/dir"* ]]
+  # run -d starts the monitor while it writes the container: a creation
+  # that fails after that ends it too, with its log file
+  logs_before=$(ls "$VESSEL_ROOT_DIR/logs" 2>/dev/null | wc -l)
+  run vessel run -d -v /no/such/dir:/x busybox sleep 100
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"/no/such/dir"* ]]
+  [ -z "$(pgrep -f "vessel-monitor.*$VESSEL_ROOT_DIR")" ]
+  [ "$(ls "$VESSEL_ROOT_DIR/logs" 2>/dev/null | wc -l)" -eq "$logs_before" ]
+  [ -z "$(ls "$VESSEL_ROOT_DIR/containers")" ]
   vessel create --name dup busybox true >/dev/null
   run vessel create --name dup busybox true
   [ "$status" -eq 125 ]
