@@ -277,7 +277,7 @@ config_freep (vs_image_config *c)
   vs_image_config_free (c);
 }
 
-static void prestart (vs_engine *e, const char *id, const char *name, const char *image_id, json_t *rq);
+static void prestart (vs_engine *e, const char *id, const char *name, const vs_image *img, json_t *rq);
 
 static int
 create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *err)
@@ -379,7 +379,7 @@ create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *
         r = vs_fail (err, ENOMEM, "container");
     }
   if (r == 0 && start)
-    prestart (e, id, name, img.id, rj);
+    prestart (e, id, name, &img, rj);
   if (r == 0)
     r = vs_engine_spec (e, req, &img, &cfg, dir, id, name, &spec, &args, err);
   if (r == 0)
@@ -786,49 +786,52 @@ is_mounted (const char *path)
   return a.st_dev != b.st_dev;
 }
 
-/* The overlay's options: the image's init layer and snapshots (top first)
-   under the container's upper. */
+/* The overlay's options for container id (name) of image img: the image's
+   init layer and snapshots (top first) under the container's upper. */
 static int
-rootfs_options (vs_engine *e, const vs_container *c, char **ret, vs_error *err)
+overlay_options (vs_engine *e, const char *id, const char *name, const vs_image *img, char **ret, vs_error *err)
 {
-  _cleanup_free_ char *upper = ctr_path (e, c->id, "upper"), *work = ctr_path (e, c->id, "work"), *lower = NULL;
-  vs_image img;
+  _cleanup_free_ char *upper = ctr_path (e, id, "upper"), *work = ctr_path (e, id, "work"), *lower = NULL;
   int r;
 
   if (upper == NULL || work == NULL)
-    return vs_fail (err, ENOMEM, "container %s", c->name);
-  r = vs_store_image_get (e->store, c->image_id, &img, err);
-  if (r < 0)
-    return vs_wrap (err, r, "container %s", c->name);
-  if (img.n_layers > 0 && (r = vs_init_layer (e->store, &img, &lower, err)) < 0)
+    return vs_fail (err, ENOMEM, "container %s", name);
+  if (img->n_layers > 0 && (r = vs_init_layer (e->store, img, &lower, err)) < 0)
+    return vs_wrap (err, r, "container %s", name);
+  for (size_t i = img->n_layers; i-- > 0;)
     {
-      vs_image_free (&img);
-      return vs_wrap (err, r, "container %s", c->name);
-    }
-  for (size_t i = img.n_layers; i-- > 0;)
-    {
-      _cleanup_free_ char *p = vs_store_snapshot_path (e->store, img.layers[i].chain_id);
+      _cleanup_free_ char *p = vs_store_snapshot_path (e->store, img->layers[i].chain_id);
       char *nl = NULL;
       if (p == NULL || asprintf (&nl, "%s%s%s", lower ? lower : "", lower ? ":" : "", p) < 0)
-        {
-          vs_image_free (&img);
-          return vs_fail (err, ENOMEM, "container %s", c->name);
-        }
+        return vs_fail (err, ENOMEM, "container %s", name);
       free (lower);
       lower = nl;
     }
-  vs_image_free (&img);
   if (lower == NULL)
     {
       /* an image without layers: an empty lower */
-      lower = ctr_path (e, c->id, "empty");
+      lower = ctr_path (e, id, "empty");
       if (lower == NULL)
-        return vs_fail (err, ENOMEM, "container %s", c->name);
+        return vs_fail (err, ENOMEM, "container %s", name);
       (void) mkdir (lower, 0755);
     }
   if (asprintf (ret, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work) < 0)
-    return vs_fail (err, ENOMEM, "container %s", c->name);
+    return vs_fail (err, ENOMEM, "container %s", name);
   return 0;
+}
+
+/* The same for container c, its image read from the store. */
+static int
+rootfs_options (vs_engine *e, const vs_container *c, char **ret, vs_error *err)
+{
+  vs_image img;
+  int r = vs_store_image_get (e->store, c->image_id, &img, err);
+
+  if (r < 0)
+    return vs_wrap (err, r, "container %s", c->name);
+  r = overlay_options (e, c->id, c->name, &img, ret, err);
+  vs_image_free (&img);
+  return r;
 }
 
 /* Mount the rootfs here (a stopped container's files, in a private mount
@@ -1021,15 +1024,12 @@ prestart_drop (vs_engine *e)
    exec, mount namespace and overlay (about a millisecond) overlap the rest
    of the creation.  Best effort: without it, start spawns one. */
 static void
-prestart (vs_engine *e, const char *id, const char *name, const char *image_id, json_t *rq)
+prestart (vs_engine *e, const char *id, const char *name, const vs_image *img, json_t *rq)
 {
-  vs_container c = { .name = (char *) name };
   _cleanup_free_ char *ropts = NULL;
   vs_error ignore;
 
-  snprintf (c.id, sizeof c.id, "%s", id);
-  snprintf (c.image_id, sizeof c.image_id, "%s", image_id);
-  if (rootfs_options (e, &c, &ropts, &ignore) < 0
+  if (overlay_options (e, id, name, img, &ropts, &ignore) < 0
       || spawn_monitor (e, id, name, rq, ropts, -1, true, &e->pre.pid, &e->pre.fd, &ignore) < 0)
     {
       e->pre.pid = 0;
