@@ -277,7 +277,7 @@ config_freep (vs_image_config *c)
   vs_image_config_free (c);
 }
 
-static void prestart (vs_engine *e, const char *id, const char *name, const vs_image *img, json_t *rq);
+static void prestart (vs_engine *e, const char *id, const vs_image *img, json_t *rq);
 
 static int
 create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *err)
@@ -296,11 +296,6 @@ create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *
   r = vs_store_image_get (e->store, req->image, &img, err);
   if (r < 0)
     return r;
-  r = vs_store_blob_read (e->store, img.id, 4u << 20, &cfgtext, &len, err);
-  if (r == 0)
-    r = vs_image_config_parse (cfgtext, len, &cfg, err);
-  if (r < 0)
-    return vs_wrap (err, r, "image %s", req->image);
   for (size_t i = 0; i < img.n_layers; i++)
     if (!vs_store_snapshot_exists (e->store, img.layers[i].chain_id))
       return vs_fail (err, ENOENT, "image %s: layer %s is not unpacked (pull it again)", req->image,
@@ -310,46 +305,6 @@ create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *
     return vs_fail (err, errno, "make a container id");
   for (size_t i = 0; i < 32; i++)
     snprintf (id + 2 * i, 3, "%02x", rnd[i]);
-  if (req->name)
-    snprintf (name, sizeof name, "%s", req->name);
-  else
-    {
-      /* docker's style of name, free in this store (a number when the
-         pairs run short) */
-      for (int tries = 0;; tries++)
-        {
-          _cleanup_stmt_ sqlite3_stmt *st = NULL;
-          random_name (name, sizeof name);
-          if (tries >= 8)
-            {
-              size_t l = strlen (name);
-              snprintf (name + l, sizeof name - l, "_%.6s", id);
-            }
-          r = db_prepare (e, &st, err, "SELECT 1 FROM containers WHERE name = ?", name, NULL);
-          if (r < 0)
-            return r;
-          if (sqlite3_step (st) != SQLITE_ROW || tries >= 9)
-            break;
-        }
-    }
-
-  /* the name is taken in the database first: two runs racing for it fail cleanly */
-  {
-    _cleanup_stmt_ sqlite3_stmt *st = NULL;
-    char existing[80] = "";
-    r = db_prepare (e, &st, err, "SELECT id FROM containers WHERE name = ?", name, NULL);
-    if (r < 0)
-      return r;
-    if (sqlite3_step (st) == SQLITE_ROW)
-      {
-        snprintf (existing, sizeof existing, "%s", (const char *) sqlite3_column_text (st, 0));
-        return vs_fail (err, 0,
-                        "Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to"
-                        " remove (or rename) that container to be able to reuse that name.",
-                        name, existing);
-      }
-  }
-
   dir = ctr_path (e, id, NULL);
   if (dir == NULL)
     return vs_fail (err, ENOMEM, "container");
@@ -378,8 +333,54 @@ create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *
       if (rj == NULL || json_object_set_new (rj, "ImageID", json_string (img.id)) < 0)
         r = vs_fail (err, ENOMEM, "container");
     }
+  /* the monitor of `run -d` starts now: what follows overlaps its start */
   if (r == 0 && start)
-    prestart (e, id, name, &img, rj);
+    prestart (e, id, &img, rj);
+  if (r == 0)
+    {
+      r = vs_store_blob_read (e->store, img.id, 4u << 20, &cfgtext, &len, err);
+      if (r == 0)
+        r = vs_image_config_parse (cfgtext, len, &cfg, err);
+      if (r < 0)
+        r = vs_wrap (err, r, "image %s", req->image);
+    }
+  if (r == 0 && req->name)
+    snprintf (name, sizeof name, "%s", req->name);
+  else if (r == 0)
+    {
+      /* docker's style of name, free in this store (a number when the
+         pairs run short) */
+      for (int tries = 0;; tries++)
+        {
+          _cleanup_stmt_ sqlite3_stmt *st = NULL;
+          random_name (name, sizeof name);
+          if (tries >= 8)
+            {
+              size_t l = strlen (name);
+              snprintf (name + l, sizeof name - l, "_%.6s", id);
+            }
+          r = db_prepare (e, &st, err, "SELECT 1 FROM containers WHERE name = ?", name, NULL);
+          if (r < 0 || sqlite3_step (st) != SQLITE_ROW || tries >= 9)
+            break;
+        }
+    }
+
+  /* the name is taken in the database first: two runs racing for it fail cleanly */
+  if (r == 0)
+    {
+      _cleanup_stmt_ sqlite3_stmt *st = NULL;
+      char existing[80] = "";
+      r = db_prepare (e, &st, err, "SELECT id FROM containers WHERE name = ?", name, NULL);
+      if (r == 0 && sqlite3_step (st) == SQLITE_ROW)
+        {
+          snprintf (existing, sizeof existing, "%s", (const char *) sqlite3_column_text (st, 0));
+          r = vs_fail (err, 0,
+                       "Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to"
+                       " remove (or rename) that container to be able to reuse that name.",
+                       name, existing);
+        }
+    }
+
   if (r == 0)
     r = vs_engine_spec (e, req, &img, &cfg, dir, id, name, &spec, &args, err);
   if (r == 0)
@@ -1024,13 +1025,13 @@ prestart_drop (vs_engine *e)
    exec, mount namespace and overlay (about a millisecond) overlap the rest
    of the creation.  Best effort: without it, start spawns one. */
 static void
-prestart (vs_engine *e, const char *id, const char *name, const vs_image *img, json_t *rq)
+prestart (vs_engine *e, const char *id, const vs_image *img, json_t *rq)
 {
   _cleanup_free_ char *ropts = NULL;
   vs_error ignore;
 
-  if (overlay_options (e, id, name, img, &ropts, &ignore) < 0
-      || spawn_monitor (e, id, name, rq, ropts, -1, true, &e->pre.pid, &e->pre.fd, &ignore) < 0)
+  if (overlay_options (e, id, id, img, &ropts, &ignore) < 0
+      || spawn_monitor (e, id, id, rq, ropts, -1, true, &e->pre.pid, &e->pre.fd, &ignore) < 0)
     {
       e->pre.pid = 0;
       e->pre.fd = -1;
