@@ -835,25 +835,6 @@ rootfs_options (vs_engine *e, const vs_container *c, char **ret, vs_error *err)
   return r;
 }
 
-/* Mount the rootfs here (a stopped container's files, in a private mount
-   namespace of this process); a running one's is its monitor's. */
-static int
-mount_rootfs (vs_engine *e, const vs_container *c, vs_error *err)
-{
-  _cleanup_free_ char *rootfs = ctr_path (e, c->id, "rootfs"), *opts = NULL;
-  int r;
-
-  if (rootfs == NULL)
-    return vs_fail (err, ENOMEM, "container %s", c->name);
-  if (is_mounted (rootfs))
-    return 0;
-  if ((r = rootfs_options (e, c, &opts, err)) < 0)
-    return r;
-  if (mount ("overlay", rootfs, "overlay", 0, opts) < 0)
-    return vs_fail (err, errno, "mount the overlay rootfs of container %s at %s", c->name, rootfs);
-  return 0;
-}
-
 static int
 umount_rootfs (vs_engine *e, const char *id)
 {
@@ -1563,7 +1544,7 @@ vs_container_path (vs_engine *e, const char *id, const char *leaf)
 int
 vs_container_rootfs_open (vs_engine *e, const vs_container *c, vs_error *err)
 {
-  _cleanup_free_ char *rootfs = ctr_path (e, c->id, "rootfs");
+  _cleanup_free_ char *rootfs = ctr_path (e, c->id, "rootfs"), *opts = NULL;
   int pid = monitor_pid (e, c->id), fd, r;
 
   if (rootfs == NULL)
@@ -1593,8 +1574,10 @@ vs_container_rootfs_open (vs_engine *e, const vs_container *c, vs_error *err)
         return vs_fail (err, errno, "container %s: make a private mount namespace", c->name);
       if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return vs_fail (err, errno, "container %s: make the mounts private", c->name);
-      if ((r = mount_rootfs (e, c, err)) < 0)
+      if ((r = rootfs_options (e, c, &opts, err)) < 0)
         return r;
+      if (mount ("overlay", rootfs, "overlay", 0, opts) < 0)
+        return vs_fail (err, errno, "mount the overlay rootfs of container %s at %s", c->name, rootfs);
     }
   fd = open (rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)

@@ -79,14 +79,12 @@ fill (int dirfd, char *const *layers, size_t n, const char *where, vs_error *err
       return vs_fail (err, errno, "init layer %s: make /%s", where, root_dirs[i]);
   if (etc == OTHER)
     return 0; /* a symlink: the runtime resolves it in the rootfs */
-  if (etc == ABSENT && mkdirat (dirfd, "etc", 0755) < 0)
-    return vs_fail (err, errno, "init layer %s: make /etc", where);
   for (size_t i = 0; i < ARRAY_SIZE (etc_files); i++)
     if (image_entry (layers, n, "etc", etc_files[i]) == ABSENT)
       {
         char rel[64];
         int fd;
-        if (etc == FOLDER && mkdirat (dirfd, "etc", 0755) < 0 && errno != EEXIST)
+        if (mkdirat (dirfd, "etc", 0755) < 0 && errno != EEXIST)
           return vs_fail (err, errno, "init layer %s: make /etc", where);
         snprintf (rel, sizeof rel, "etc/%s", etc_files[i]);
         fd = openat (dirfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -138,7 +136,7 @@ vs_init_layer (vs_store *s, const vs_image *img, char **ret, vs_error *err)
     r = fill (dirfd, layers, img->n_layers, path, err);
   if (r == 0 && renameat2 (AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0 && errno != EEXIST)
     r = vs_fail (err, errno, "init layer: rename %s to %s", tmp, path);
-  if (dirfd >= 0 && access (tmp, F_OK) == 0)
+  if (access (tmp, F_OK) == 0)
     {
       vs_error ignore;
       (void) vs_rm_rf_at (AT_FDCWD, tmp, &ignore); /* another start made it first, or we failed */

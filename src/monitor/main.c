@@ -55,7 +55,6 @@
 #include "../basic/cleanup.h"
 #include "../basic/error.h"
 #include "../basic/fs-util.h"
-#include "../basic/process.h"
 #include "attach.h"
 #include "logfile.h"
 
@@ -83,7 +82,6 @@ struct monitor
   long max_retries; /* on-failure:N; -1 unlimited */
   int sync_fd;
   bool wait_go; /* --wait-go: set up, then start only after a byte on --sync-fd */
-  bool daemon;
   bool terminal, open_stdin; /* --terminal, --stdin */
   int attach_arg_fd;         /* --attach-fd: the first client */
   const char *exit_argv[MAX_EXIT_ARGS + 1];
@@ -94,8 +92,10 @@ struct monitor
   char runtime_state_path[PATH_MAX], runtime_log_path[64];
 
   int dir_fd, sig_fd, null_fd, runtime_log_fd;
-  /* the runtime opened through its read-only overlay ahead of the first
-     start (rt_selfexe_overlay_open), and its marker; -1 after it */
+  /* the runtime's real path (for its read-only overlay, CVE-2019-5736;
+     empty: unknown), and the runtime opened through that overlay ahead of
+     the first start (rt_selfexe_overlay_open) with its marker; -1 after it */
+  char runtime_real[PATH_MAX];
   long runtime_exe_fd;
   char runtime_mark[RT_SELFEXE_MARK_LEN];
   int out_r, out_w, err_r, err_w;
@@ -169,7 +169,7 @@ usage (void)
     "usage: vessel-monitor --runtime PATH --runtime-root DIR --bundle DIR --id ID --dir CTRDIR --log FILE\n"
     "                      [--log-max-size BYTES] [--log-max-file N]\n"
     "                      [--restart no|always|unless-stopped|on-failure[:N]]\n"
-    "                      [--sync-fd N [--wait-go]] [--exit-command ARG]... [--stop-signal SIG] [--daemon]\n"
+    "                      [--sync-fd N [--wait-go]] [--exit-command ARG]... [--stop-signal SIG]\n"
     "                      [--terminal] [--stdin] [--attach-fd N]\n"
     "                      [--rootfs PATH --rootfs-options OVERLAY-OPTIONS]\n";
   if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
@@ -302,8 +302,6 @@ parse_args (struct monitor *m, int argc, char **argv)
             return warn ("--exit-command: more than %d arguments", MAX_EXIT_ARGS), -E2BIG;
           m->exit_argv[m->exit_argc++] = v;
         }
-      else if (strcmp (argv[i], "--daemon") == 0)
-        m->daemon = true;
       else if (strcmp (argv[i], "--wait-go") == 0)
         m->wait_go = true;
       else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
@@ -385,10 +383,9 @@ spawn_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *
          by executing once more. */
       if (strcmp (cmd, "run") == 0 || strcmp (cmd, "create") == 0 || strcmp (cmd, "exec") == 0)
         {
-          char real[PATH_MAX];
           rt_selfexe_overlay_execfd (m->runtime_exe_fd, m->runtime_mark, (char **) argv, environ);
-          if (realpath (m->runtime, real))
-            rt_selfexe_overlay_exec (real, (char **) argv, environ, m->runtime_root);
+          if (m->runtime_real[0])
+            rt_selfexe_overlay_exec (m->runtime_real, (char **) argv, environ, m->runtime_root);
         }
       execv (m->runtime, (char *const *) argv);
       {
@@ -1193,14 +1190,6 @@ setup (struct monitor *m, vs_error *err)
   int p[2];
   int r;
 
-  if (m->daemon)
-    {
-      r = vs_fork_detached ();
-      if (r < 0)
-        return vs_fail (err, -r, "daemonize");
-      if (r > 0)
-        _exit (0);
-    }
   /* Nothing the engine left open reaches the runtime or the container. */
   if ((r = vs_cloexec_from (3)) < 0)
     return vs_fail (err, -r, "mark inherited file descriptors close-on-exec");
@@ -1239,11 +1228,10 @@ setup (struct monitor *m, vs_error *err)
   snprintf (m->runtime_log_path, sizeof m->runtime_log_path, "/proc/%d/fd/%d", (int) getpid (), m->runtime_log_fd);
   /* the first start is then a fork and an exec (with --wait-go, this
      overlay is made before we are told to start) */
-  {
-    char real[PATH_MAX];
-    if (realpath (m->runtime, real))
-      m->runtime_exe_fd = rt_selfexe_overlay_open (real, m->runtime_root, m->runtime_mark);
-  }
+  if (realpath (m->runtime, m->runtime_real))
+    m->runtime_exe_fd = rt_selfexe_overlay_open (m->runtime_real, m->runtime_root, m->runtime_mark);
+  else
+    m->runtime_real[0] = '\0';
 
   m->null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (m->null_fd < 0)
