@@ -33,7 +33,9 @@ SAN_CFLAGS  := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
 # no stack protector (no TLS yet), no fortify or builtins (no libc calls), no sanitizer.
 EARLY_CFLAGS := -fno-stack-protector -U_FORTIFY_SOURCE -fno-builtin -fno-tree-loop-distribute-patterns -fno-sanitize=all
 comma       := ,
-RT_ENTRY    := $(if $(filter x86_64%,$(shell $(CC) -dumpmachine)),-Wl$(comma)-e$(comma)vs_runtime_entry)
+X86_64      := $(filter x86_64%,$(shell $(CC) -dumpmachine))
+RT_ENTRY    := $(if $(X86_64),-Wl$(comma)-e$(comma)vs_runtime_entry)
+MON_ENTRY   := $(if $(X86_64),-Wl$(comma)-e$(comma)vs_monitor_entry)
 
 BASIC_SRC   := $(wildcard src/basic/*.c)
 RUNTIME_SRC := $(wildcard src/runtime/*.c)
@@ -42,9 +44,8 @@ IMAGE_SRC   := $(wildcard src/image/*.c)
 ENGINE_SRC  := $(wildcard src/engine/*.c)
 VESSEL_SRC  := $(wildcard src/cli/vessel/*.c)
 MONITOR_SRC := $(wildcard src/monitor/*.c)
-# The parts of the monitor the unit tests link, and the basic objects it uses.
+# The parts of the monitor the unit tests link.
 MONITOR_LIB := src/monitor/logfile.c
-MONITOR_BASIC := src/basic/error.c src/basic/fs-util.c src/basic/process.c src/runtime/selfexe-early.c
 LIB_SRC     := $(BASIC_SRC) $(RUNTIME_SRC)
 UNIT_SRC    := $(wildcard tests/unit/test-*.c)
 
@@ -67,11 +68,12 @@ build/vessel-runtime: $(patsubst %.c,$(REL)/%.o,$(LIB_SRC) $(RTCLI_SRC))
 	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) $(RT_ENTRY) -static-pie -o $@ $^ $(PKG_STATIC)
 build/vessel: $(patsubst %.c,$(REL)/%.o,$(VESSEL_SRC) $(ENGINE_SRC) $(IMAGE_SRC) $(LIB_SRC))
 	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $^ $(VESSEL_LIBS)
-# The per-container monitor: one per container, so static and libc only.
-build/vessel-monitor: $(patsubst %.c,$(REL)/%.o,$(MONITOR_SRC) $(MONITOR_BASIC))
-	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -static-pie -o $@ $^
-build/asan/vessel-monitor: $(patsubst %.c,$(SAN)/%.o,$(MONITOR_SRC) $(MONITOR_BASIC))
-	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) -o $@ $^
+# The per-container monitor, static too; the runtime's code is linked in
+# (it starts containers in a forked child, src/monitor/main.c).
+build/vessel-monitor: $(patsubst %.c,$(REL)/%.o,$(MONITOR_SRC) $(LIB_SRC))
+	@echo "  CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) $(MON_ENTRY) -static-pie -o $@ $^ $(PKG_STATIC)
+build/asan/vessel-monitor: $(patsubst %.c,$(SAN)/%.o,$(MONITOR_SRC) $(LIB_SRC))
+	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) $(MON_ENTRY) -o $@ $^ $(PKG_LIBS)
 build/asan/vessel-runtime: $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(RTCLI_SRC))
 	@echo "  CC $@"; $(CC) $(SAN_CFLAGS) $(RT_ENTRY) -o $@ $^ $(PKG_LIBS)
 build/asan/vessel: $(patsubst %.c,$(SAN)/%.o,$(VESSEL_SRC) $(ENGINE_SRC) $(IMAGE_SRC) $(LIB_SRC))

@@ -85,35 +85,61 @@ find_tool (char out[4096], const char *env, const char *name)
   snprintf (out, 4096, "%s", name);
 }
 
-int
-vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclusive, vs_error *err)
+static void
+engine_init (vs_engine *e, const char *root, const char *runroot)
 {
   ssize_t n;
-  int r;
 
   memset (e, 0, sizeof *e);
   e->pre.fd = -1;
   e->root = root;
   e->runroot = runroot;
-  r = vs_store_open (root, exclusive, &e->store, err);
-  if (r < 0)
-    return r;
-  {
-    char what[PATH_MAX + 32];
-    snprintf (what, sizeof what, "container database %s/vessel.db", root);
-    r = vs_db_ensure_schema (vs_store_db (e->store), what, 2, schema, err);
-    if (r < 0)
-      {
-        vs_engine_close (e);
-        return r;
-      }
-  }
-  vs_store_set_in_use (e->store, store_image_in_use, e->store);
   find_tool (e->runtime, "VESSEL_RUNTIME", "vessel-runtime");
   find_tool (e->monitor, "VESSEL_MONITOR", "vessel-monitor");
   n = readlink ("/proc/self/exe", e->self, sizeof e->self - 1);
   e->self[n > 0 ? n : 0] = '\0';
+}
+
+static int
+engine_open_store (vs_engine *e, bool exclusive, vs_error *err)
+{
+  char what[PATH_MAX + 32];
+  int r = vs_store_open (e->root, exclusive, &e->store, err);
+
+  if (r < 0)
+    return r;
+  snprintf (what, sizeof what, "container database %s/vessel.db", e->root);
+  r = vs_db_ensure_schema (vs_store_db (e->store), what, 2, schema, err);
+  if (r < 0)
+    {
+      vs_engine_close (e);
+      return r;
+    }
+  vs_store_set_in_use (e->store, store_image_in_use, e->store);
   return 0;
+}
+
+int
+vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclusive, vs_error *err)
+{
+  engine_init (e, root, runroot);
+  return engine_open_store (e, exclusive, err);
+}
+
+static void prestart (vs_engine *e, const vs_run_req *req);
+static void prestart_abandon (vs_engine *e);
+
+int
+vs_engine_open_to_run (vs_engine *e, const char *root, const char *runroot, const struct vs_run_req *req, vs_error *err)
+{
+  int r;
+
+  engine_init (e, root, runroot);
+  prestart (e, req);
+  r = engine_open_store (e, false, err);
+  if (r < 0)
+    prestart_abandon (e);
+  return r;
 }
 
 void
@@ -277,7 +303,61 @@ config_freep (vs_image_config *c)
   vs_image_config_free (c);
 }
 
-static void prestart (vs_engine *e, const char *id, const vs_image *img, json_t *rq);
+static int
+new_id (char id[65], vs_error *err)
+{
+  unsigned char rnd[32];
+
+  if (getrandom (rnd, sizeof rnd, 0) != sizeof rnd)
+    return vs_fail (err, errno, "make a container id");
+  for (size_t i = 0; i < 32; i++)
+    snprintf (id + 2 * i, 3, "%02x", rnd[i]);
+  return 0;
+}
+
+/* A new container's folder (and the folders of all containers and logs). */
+static int
+make_folder (vs_engine *e, const char *dir, vs_error *err)
+{
+  char sub[PATH_MAX];
+  int r;
+
+  snprintf (sub, sizeof sub, "%s/containers", e->root);
+  if ((r = vs_mkdir_top (sub, 0700, err)) < 0)
+    return r;
+  if (mkdir (dir, 0700) < 0)
+    return vs_fail (err, errno, "create %s", dir);
+  snprintf (sub, sizeof sub, "%s/logs", e->root);
+  if ((r = vs_mkdir_p (sub, 0700, err)) < 0)
+    (void) rmdir (dir);
+  return r;
+}
+
+/* Its overlay's upper and work folders, and the mount point. */
+static int
+make_subfolders (const char *dir, vs_error *err)
+{
+  static const char *const subs[] = { "upper", "work", "rootfs" };
+  char sub[PATH_MAX];
+
+  for (size_t i = 0; i < ARRAY_SIZE (subs); i++)
+    {
+      snprintf (sub, sizeof sub, "%s/%s", dir, subs[i]);
+      if (mkdir (sub, 0755) < 0)
+        {
+          int r = vs_fail (err, errno, "create %s", sub);
+          while (i-- > 0)
+            {
+              snprintf (sub, sizeof sub, "%s/%s", dir, subs[i]);
+              (void) rmdir (sub);
+            }
+          return r;
+        }
+    }
+  return 0;
+}
+
+static void prestart_options (vs_engine *e, const vs_image *img);
 
 static int
 create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *err)
@@ -286,56 +366,54 @@ create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *
   __attribute__ ((cleanup (config_freep))) vs_image_config cfg = { 0 };
   _cleanup_free_ char *cfgtext = NULL, *dir = NULL, *cmdline = NULL, *reqtext = NULL, *cfgpath = NULL;
   _cleanup_json_ json_t *spec = NULL, *args = NULL, *rj = NULL;
-  unsigned char rnd[32];
   char name[160], created[32];
   size_t len = 0;
   int r;
 
+  /* `run -d`: the monitor started with the engine's open made the folder
+     (or starts now: after a pull) */
+  if (start && e->pre.pid <= 0)
+    prestart (e, req);
+  if (start && e->pre.pid > 0)
+    {
+      memcpy (id, e->pre.id, 65);
+      dir = ctr_path (e, id, NULL);
+      if (dir == NULL)
+        {
+          prestart_abandon (e);
+          return vs_fail (err, ENOMEM, "container");
+        }
+    }
   if (req->name && !valid_name (req->name))
-    return vs_fail (err, 0, "invalid container name `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", req->name);
-  r = vs_store_image_get (e->store, req->image, &img, err);
-  if (r < 0)
-    return r;
-  for (size_t i = 0; i < img.n_layers; i++)
+    r = vs_fail (err, 0, "invalid container name `%s`: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", req->name);
+  else
+    r = vs_store_image_get (e->store, req->image, &img, err);
+  for (size_t i = 0; r == 0 && i < img.n_layers; i++)
     if (!vs_store_snapshot_exists (e->store, img.layers[i].chain_id))
-      return vs_fail (err, ENOENT, "image %s: layer %s is not unpacked (pull it again)", req->image,
-                      img.layers[i].blob);
-
-  if (getrandom (rnd, sizeof rnd, 0) != sizeof rnd)
-    return vs_fail (err, errno, "make a container id");
-  for (size_t i = 0; i < 32; i++)
-    snprintf (id + 2 * i, 3, "%02x", rnd[i]);
-  dir = ctr_path (e, id, NULL);
-  if (dir == NULL)
-    return vs_fail (err, ENOMEM, "container");
-  {
-    char sub[PATH_MAX];
-    static const char *const subs[] = { "upper", "work", "rootfs" };
-    snprintf (sub, sizeof sub, "%s/containers", e->root);
-    r = vs_mkdir_top (sub, 0700, err);
-    if (r == 0 && mkdir (dir, 0700) < 0)
-      r = vs_fail (err, errno, "create %s", dir);
-    for (size_t i = 0; r == 0 && i < ARRAY_SIZE (subs); i++)
-      {
-        snprintf (sub, sizeof sub, "%s/%s", dir, subs[i]);
-        if (mkdir (sub, 0755) < 0)
-          r = vs_fail (err, errno, "create %s", sub);
-      }
-    if (r == 0)
-      {
-        snprintf (sub, sizeof sub, "%s/logs", e->root);
-        r = vs_mkdir_p (sub, 0700, err);
-      }
-  }
+      r = vs_fail (err, ENOENT, "image %s: layer %s is not unpacked (pull it again)", req->image,
+                   img.layers[i].blob);
+  if (r == 0 && dir == NULL)
+    {
+      r = new_id (id, err);
+      if (r == 0 && (dir = ctr_path (e, id, NULL)) == NULL)
+        r = vs_fail (err, ENOMEM, "container");
+      if (r == 0 && (r = make_folder (e, dir, err)) == 0 && (r = make_subfolders (dir, err)) < 0)
+        (void) rmdir (dir);
+      if (r < 0)
+        {
+          free (dir);
+          dir = NULL;
+        }
+    }
   if (r == 0)
     {
       rj = req_json (req);
       if (rj == NULL || json_object_set_new (rj, "ImageID", json_string (img.id)) < 0)
         r = vs_fail (err, ENOMEM, "container");
     }
-  /* the monitor of `run -d` starts now: what follows overlaps its start */
+  /* its monitor mounts the overlay while we go on */
   if (r == 0 && start)
-    prestart (e, id, &img, rj);
+    prestart_options (e, &img);
   if (r == 0)
     {
       r = vs_store_blob_read (e->store, img.id, 4u << 20, &cfgtext, &len, err);
@@ -861,7 +939,8 @@ vs_container_stdio_flags (const vs_container *c, bool *tty, bool *open_stdin)
 /* Start the monitor of container id (vessel-monitor) with its request rq
  * and overlay options: its own session, no terminal, stdio on /dev/null, a
  * socket to us as fd 3, on which it answers "ok PID" or "error MESSAGE"
- * (with wait_go it waits for a byte on it first, and ends quietly at EOF),
+ * (with wait_go it waits for a byte on it first, and ends quietly at EOF;
+ * ropts NULL: the options come first, as a message on that socket),
  * attach_fd (or -1) as fd 4.  posix_spawn (vfork: this process's memory is
  * not copied).  It stays our child, without a second fork to make it a
  * daemon (0.3 ms of every start): once we exit it is init's, and a monitor
@@ -885,7 +964,9 @@ spawn_monitor (vs_engine *e, const char *id, const char *name, json_t *rq, const
   snprintf (rtroot, sizeof rtroot, "%s/runtime", e->runroot);
   snprintf (size, sizeof size, "%lld", (long long) json_integer_value (json_object_get (rq, "LogMaxSize")));
   snprintf (files, sizeof files, "%d", (int) json_integer_value (json_object_get (rq, "LogMaxFile")));
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+  /* messages: the overlay's options (without ropts) and "g" from us; the
+     monitor's "ok PID" or "error MESSAGE" */
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return vs_fail (err, errno, "start container %s: socketpair", name);
   /* the attach client goes to the monitor's fd 4: out of the way of the
      dup2s first */
@@ -907,8 +988,11 @@ spawn_monitor (vs_engine *e, const char *id, const char *name, json_t *rq, const
   argv[n++] = (char *) "3";
   argv[n++] = (char *) "--rootfs";
   argv[n++] = rootfs;
-  argv[n++] = (char *) "--rootfs-options";
-  argv[n++] = (char *) ropts;
+  if (ropts)
+    {
+      argv[n++] = (char *) "--rootfs-options";
+      argv[n++] = (char *) ropts;
+    }
   if (size[0] != '0')
     {
       argv[n++] = (char *) "--log-max-size";
@@ -1002,23 +1086,63 @@ prestart_drop (vs_engine *e)
   e->pre.fd = -1;
 }
 
-/* Start container id's monitor now, to wait for vs_container_start: its
-   exec, mount namespace and overlay (about a millisecond) overlap the rest
-   of the creation.  Best effort: without it, start spawns one. */
+/* The same, and the folder it made goes too: its container has no record. */
 static void
-prestart (vs_engine *e, const char *id, const vs_image *img, json_t *rq)
+prestart_abandon (vs_engine *e)
 {
-  _cleanup_free_ char *ropts = NULL;
+  _cleanup_free_ char *dir = NULL;
   vs_error ignore;
 
-  if (overlay_options (e, id, id, img, &ropts, &ignore) < 0
-      || spawn_monitor (e, id, id, rq, ropts, -1, true, &e->pre.pid, &e->pre.fd, &ignore) < 0)
+  if (e->pre.pid <= 0)
+    return;
+  dir = ctr_path (e, e->pre.id, NULL);
+  prestart_drop (e);
+  if (dir)
+    (void) vs_rm_rf_at (AT_FDCWD, dir, &ignore);
+}
+
+/* A new container for `run -d` of req: its id, and its monitor started
+   now, to wait for vs_container_start.  Its program loads and its setup
+   (about 1.5 ms) overlap the rest of the creation, starting with the
+   container's folders: the monitor touches them only once it has the
+   options (prestart_options).  Best effort: without it, start spawns one. */
+static void
+prestart (vs_engine *e, const vs_run_req *req)
+{
+  _cleanup_json_ json_t *rq = req_json (req);
+  _cleanup_free_ char *dir = NULL;
+  vs_error ignore;
+  char id[65];
+
+  if (rq == NULL || new_id (id, &ignore) < 0 || (dir = ctr_path (e, id, NULL)) == NULL
+      || spawn_monitor (e, id, id, rq, NULL, -1, true, &e->pre.pid, &e->pre.fd, &ignore) < 0)
     {
       e->pre.pid = 0;
       e->pre.fd = -1;
       return;
     }
   snprintf (e->pre.id, sizeof e->pre.id, "%s", id);
+  if (make_folder (e, dir, &ignore) < 0)
+    prestart_drop (e);
+  else if (make_subfolders (dir, &ignore) < 0)
+    prestart_abandon (e);
+}
+
+/* The prestarted monitor's overlay options, for image img: it mounts
+   while we go on.  Should it be gone, start reads its error; without the
+   options, start spawns another monitor and says why. */
+static void
+prestart_options (vs_engine *e, const vs_image *img)
+{
+  _cleanup_free_ char *ropts = NULL;
+  vs_error ignore;
+
+  if (e->pre.pid <= 0)
+    return;
+  if (overlay_options (e, e->pre.id, e->pre.id, img, &ropts, &ignore) < 0)
+    prestart_drop (e);
+  else
+    (void) send (e->pre.fd, ropts, strlen (ropts), MSG_NOSIGNAL);
 }
 
 static int ctr_lock (vs_engine *e, const char *id);

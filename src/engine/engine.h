@@ -34,11 +34,20 @@ typedef struct vs_engine
   {
     pid_t pid;            /* 0: none */
     int fd;
-    char id[65];
-  } pre;                  /* a monitor started by vs_container_create_to_start */
+    char id[65];          /* its container, whose folder it made */
+  } pre;                  /* a monitor started ahead for `run -d` (vs_engine_open_to_run) */
 } vs_engine;
 
+struct vs_run_req;
 int vs_engine_open (vs_engine *e, const char *root, const char *runroot, bool exclusive, vs_error *err);
+/* The same for `run -d` of req: first the new container's folder and its
+   monitor, which gets ready (two program loads, its mount namespace) while
+   the engine opens and vs_container_create_to_start makes the container;
+   it waits for the overlay's options, then for the start.  Best effort:
+   without it, the monitor starts later.  vs_engine_close ends a monitor
+   that was never told to go, and removes its folder. */
+int vs_engine_open_to_run (vs_engine *e, const char *root, const char *runroot, const struct vs_run_req *req,
+                           vs_error *err);
 void vs_engine_close (vs_engine *e);
 
 /* What `run`/`create` asked for (docker's flags, parsed). */
@@ -113,9 +122,8 @@ void vs_containers_free (vs_container *c, size_t n);
 
 /* Create a container (record, rootfs dirs, config.json); not started. */
 int vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err);
-/* The same for a container that vs_container_start starts next (run -d):
-   its monitor starts meanwhile and waits for it (vs_engine_close ends a
-   monitor never told to go). */
+/* The same for a container that vs_container_start starts next (run -d),
+   with the monitor started by vs_engine_open_to_run (or now). */
 int vs_container_create_to_start (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err);
 /* Start it through a monitor; waits until it runs or failed to start.
  * A start failure fills err and returns -ENOEXEC (exit code in *code:

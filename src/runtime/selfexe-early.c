@@ -292,20 +292,62 @@ vs_runtime_early (long *sp)
     rt_selfexe_overlay_exec (NULL, argv, envp, root);
 }
 
-/* The entry point: the kernel's initial stack as _start expects it, and
+/* Before libc, in the monitor (src/monitor): it runs the runtime's code
+   itself, in a forked child, when --runtime names the vessel-runtime next
+   to it (the same code); the container's init is then a fork of the
+   monitor, so the monitor too must run from the read-only overlay.  Any
+   other runtime is exec'd as a program, and the monitor stays as it is. */
+void vs_monitor_early (long *sp);
+void
+vs_monitor_early (long *sp)
+{
+  int argc = (int) sp[0];
+  char **argv = (char **) (sp + 1), **envp = argv + argc + 1;
+  const char *runtime = NULL, *root = NULL, *v;
+  char self[PATH_CAP];
+  long n;
+  size_t slash = 0;
+
+  for (char **e = envp; *e; e++)
+    if (after (*e, RT_SELFEXE_MARK "="))
+      return;
+  for (int i = 1; i + 1 < argc; i++)
+    if (seq (argv[i], "--runtime"))
+      runtime = argv[++i];
+    else if (seq (argv[i], "--runtime-root"))
+      root = argv[++i];
+  n = SC (SYS_readlinkat, AT_FDCWD, "/proc/self/exe", self, sizeof self - 1, 0, 0);
+  if (runtime == NULL || root == NULL || n <= 0 || (size_t) n >= sizeof self - 1)
+    return;
+  self[n] = '\0';
+  for (long i = 0; i < n; i++)
+    if (self[i] == '/')
+      slash = (size_t) i;
+  /* runtime == dirname(self) "/vessel-runtime" */
+  for (size_t i = 0; i <= slash; i++)
+    if (runtime[i] != self[i])
+      return;
+  if ((v = after (runtime + slash + 1, "vessel-runtime")) == NULL || *v)
+    return;
+  rt_selfexe_overlay_exec (NULL, argv, envp, root);
+}
+
+/* The entry points: the kernel's initial stack as _start expects it, and
    %rdx (the dynamic loader's fini function, or 0) kept for it. */
 #if defined(__x86_64__)
-__asm__ (".text\n"
-         ".globl vs_runtime_entry\n"
-         ".type vs_runtime_entry,@function\n"
-         "vs_runtime_entry:\n"
-         "  endbr64\n"
-         "  mov %rsp, %rdi\n"
-         "  push %rdx\n"
-         "  sub $8, %rsp\n"
-         "  call vs_runtime_early\n"
-         "  add $8, %rsp\n"
-         "  pop %rdx\n"
-         "  jmp _start\n"
-         ".size vs_runtime_entry, .-vs_runtime_entry\n");
+#define EARLY_ENTRY(entry, early)                                                                                      \
+  __asm__ (".text\n"                                                                                                   \
+           ".globl " #entry "\n"                                                                                       \
+           ".type " #entry ",@function\n" #entry ":\n"                                                                 \
+           "  endbr64\n"                                                                                               \
+           "  mov %rsp, %rdi\n"                                                                                        \
+           "  push %rdx\n"                                                                                             \
+           "  sub $8, %rsp\n"                                                                                          \
+           "  call " #early "\n"                                                                                       \
+           "  add $8, %rsp\n"                                                                                          \
+           "  pop %rdx\n"                                                                                              \
+           "  jmp _start\n"                                                                                            \
+           ".size " #entry ", .-" #entry "\n")
+EARLY_ENTRY (vs_runtime_entry, vs_runtime_early);
+EARLY_ENTRY (vs_monitor_entry, vs_monitor_early);
 #endif

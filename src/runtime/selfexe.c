@@ -50,6 +50,13 @@ exe_is_safe (int fd)
   return ours;
 }
 
+bool
+rt_selfexe_running_safe (void)
+{
+  _cleanup_close_ int fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  return fd >= 0 && exe_is_safe (fd);
+}
+
 int
 rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err)
 {

@@ -15,6 +15,10 @@
    ("dev:ino"), for the new image to recognise it; removed at once there. */
 #define RT_SELFEXE_MARK "_VESSEL_RUNTIME_OVERLAY"
 
+/* Whether this process runs from a file no container can write: a sealed
+   memfd, or the overlay made for it (the mark is checked, then removed
+   from the environment). */
+bool rt_selfexe_running_safe (void);
 /* Re-exec through the overlay (its empty layer made in ROOT) or a sealed
    memfd, unless already so.  Only returns on error. */
 int rt_selfexe_ensure_sealed (char **argv, const char *root, vs_error *err);

@@ -176,7 +176,18 @@ teardown() { engine_teardown; }
   [ -z "$(pgrep -f "vessel-monitor.*$VESSEL_ROOT_DIR")" ]
   [ "$(ls "$VESSEL_ROOT_DIR/logs" 2>/dev/null | wc -l)" -eq "$logs_before" ]
   [ -z "$(ls "$VESSEL_ROOT_DIR/containers")" ]
+  # its monitor starts before the engine opens the store: an image or a
+  # name found wrong later ends it, and its folder goes
+  run vessel run -d --pull never busybox-nothere sleep 100
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"no such image"* ]]
   vessel create --name dup busybox true >/dev/null
+  run vessel run -d --name dup busybox sleep 100
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"already in use"* ]]
+  [ -z "$(pgrep -f "vessel-monitor.*$VESSEL_ROOT_DIR")" ]
+  [ "$(ls "$VESSEL_ROOT_DIR/logs" 2>/dev/null | wc -l)" -eq "$logs_before" ]
+  [ "$(ls "$VESSEL_ROOT_DIR/containers" | wc -l)" -eq 1 ]
   run vessel create --name dup busybox true
   [ "$status" -eq 125 ]
   [[ "$output" == *"already in use"* ]]
@@ -221,6 +232,26 @@ teardown() { engine_teardown; }
   [ "$(vessel inspect --format '{{.RestartCount}}' "$id")" = 2 ]
   [ "$(vessel logs "$id" | grep -c run)" = 3 ]
   vessel rm -f "$id"
+  assert_clean
+}
+
+@test "run -d: the monitor forks the init from a read-only overlay of itself (CVE-2019-5736)" {
+  local sha id mpid
+  sha=$(sha256sum "$VESSEL_MONITOR" | cut -d' ' -f1)
+  id=$(vessel run -d busybox sleep 1000)
+  mpid=$(jq -r .monitor_pid "$VESSEL_ROOT_DIR/containers/$id/state.json")
+  # the vessel-runtime next to it is linked in: no program is exec'd for
+  # `run`, so the monitor itself runs from a private overlay of its folder
+  run readlink "/proc/$mpid/exe"
+  [ "$output" = "/$(basename "$VESSEL_MONITOR")" ]
+  [ "$(stat -f -L -c %T "/proc/$mpid/exe")" = overlayfs ]
+  run sh -c "echo pwned >>/proc/$mpid/exe"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Read-only file system"* ]]
+  # and a command naming the init's own binary is not run (a magic link)
+  run -127 vessel run --rm --entrypoint /proc/self/exe busybox
+  vessel rm -f "$id" >/dev/null
+  [ "$(sha256sum "$VESSEL_MONITOR" | cut -d' ' -f1)" = "$sha" ]
   assert_clean
 }
 

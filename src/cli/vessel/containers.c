@@ -472,7 +472,8 @@ create_from_flags (vs_cli *cli, vs_engine *e, vs_run_req *req, const run_flags *
 
   if (f->pull && strcmp (f->pull, "always") == 0 && (r = pull_for_run (cli, req->image, f, err)) < 0)
     return r;
-  r = engine_open (cli, e, err);
+  /* run -d: the monitor starts first, while the engine opens */
+  r = to_start ? vs_engine_open_to_run (e, cli->root, cli->runroot, req, err) : engine_open (cli, e, err);
   if (r < 0)
     return r;
   r = create (e, req, id, err);
