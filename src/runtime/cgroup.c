@@ -318,7 +318,10 @@ cpuset_inherit (const char *dir)
 }
 
 /* mkdir -p below an existing mount point; new cpuset folders get the
- * parent's cpus and mems, without which no task could join them. */
+ * parent's cpus and mems, without which no task could join them.  A parent
+ * folder we make also gets clone_children, so that its next children are
+ * born with them: a write of cpuset.cpus checks every sibling and rebuilds
+ * the scheduler's domains, slower with every container beside it. */
 static int
 mkdir_cgroup (char *dir, bool cpuset, int depth, vs_error *err)
 {
@@ -339,7 +342,16 @@ mkdir_cgroup (char *dir, bool cpuset, int depth, vs_error *err)
         return vs_fail (err, errno, "create cgroup `%s`", dir);
     }
   if (cpuset)
-    cpuset_inherit (dir);
+    {
+      cpuset_inherit (dir);
+      if (depth > 0)
+        {
+          char path[PATH_MAX];
+          vs_error e;
+          snprintf (path, sizeof path, "%s/cgroup.clone_children", dir);
+          (void) vs_write_file_at (AT_FDCWD, path, "1", 1, 0644, &e);
+        }
+    }
   return 0;
 }
 

@@ -135,10 +135,10 @@ teardown() { engine_teardown; }
 
 @test "resources: --memory and --pids-limit reach the container's cgroup" {
   id=$(vessel run -d --memory 64m --pids-limit 50 busybox sleep 100)
-  mem=$(cat /sys/fs/cgroup/memory/vessel-"$id"/memory.limit_in_bytes 2>/dev/null ||
-    cat /sys/fs/cgroup/vessel-"$id"/memory.max)
+  mem=$(cat /sys/fs/cgroup/memory/vessel/"$id"/memory.limit_in_bytes 2>/dev/null ||
+    cat /sys/fs/cgroup/vessel/"$id"/memory.max)
   [ "$mem" = 67108864 ]
-  pids=$(cat /sys/fs/cgroup/pids/vessel-"$id"/pids.max 2>/dev/null || cat /sys/fs/cgroup/vessel-"$id"/pids.max)
+  pids=$(cat /sys/fs/cgroup/pids/vessel/"$id"/pids.max 2>/dev/null || cat /sys/fs/cgroup/vessel/"$id"/pids.max)
   [ "$pids" = 50 ]
   vessel rm -f "$id"
   assert_clean

@@ -123,8 +123,8 @@ ctr_pid() {
   run vessel inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' p1
   [ "$output" = "paused true true" ]
   id=$(vessel inspect --format '{{.Id}}' p1)
-  [ "$(cat /sys/fs/cgroup/freezer/vessel-"$id"/freezer.state 2>/dev/null || cat /sys/fs/cgroup/vessel-"$id"/cgroup.freeze)" = FROZEN ] ||
-    [ "$(cat /sys/fs/cgroup/vessel-"$id"/cgroup.freeze 2>/dev/null)" = 1 ]
+  [ "$(cat /sys/fs/cgroup/freezer/vessel/"$id"/freezer.state 2>/dev/null || cat /sys/fs/cgroup/vessel/"$id"/cgroup.freeze)" = FROZEN ] ||
+    [ "$(cat /sys/fs/cgroup/vessel/"$id"/cgroup.freeze 2>/dev/null)" = 1 ]
   # frozen: no CPU time is used
   pid=$(vessel inspect --format '{{.State.Pid}}' p1)
   [ "$pid" -gt 0 ]

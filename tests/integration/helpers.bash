@@ -49,8 +49,8 @@ rt_detached() {
 snapshot() {
   {
     echo "## mounts"; awk '{print $5}' /proc/self/mountinfo | sort
-    # container folders: /sys/fs/cgroup/<hierarchy>/vessel-<id> by default
-    echo "## cgroups"; find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name 'vessel-*' 2>/dev/null | sort
+    # container folders: /sys/fs/cgroup/<hierarchy>/vessel-<id> by default, the engine's in vessel/<id>
+    echo "## cgroups"; find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d \( -name 'vessel-*' -o -path '*/vessel/*' \) 2>/dev/null | sort
     echo "## state"; ls "$RT_ROOT" 2>/dev/null | sort
     echo "## procs"; pgrep -f "vessel-runtime --root $RT_ROOT" | grep -v "^$$\$" | sort || true
   } >"$1"

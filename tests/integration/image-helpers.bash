@@ -153,6 +153,6 @@ assert_clean() {
   for f in "$VESSEL_ROOT_DIR"/logs/*.log "$VESSEL_ROOT_DIR"/containers/*; do
     [ -e "$f" ] || continue
     id=$(basename "$f" .log)
-    [ -z "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name "vessel-$id*" 2>/dev/null)" ]
+    [ -z "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d \( -name "vessel-$id*" -o -path "*/vessel/$id*" \) 2>/dev/null)" ]
   done
 }
