@@ -457,6 +457,43 @@ setup_dev (struct rt_spawn *sp, int rootfd, vs_error *err)
   return 0;
 }
 
+/* One of a and b (clean absolute paths) is the other or lies under it. */
+static bool
+nested (const char *a, const char *b)
+{
+  size_t la = strlen (a), lb = strlen (b), n = la < lb ? la : lb;
+  const char *longer = la < lb ? b : a;
+  return strncmp (a, b, n) == 0 && (longer[n] == '\0' || longer[n] == '/' || n == 1);
+}
+
+static bool
+clean_path (const char *p)
+{
+  size_t n = strlen (p);
+  return p[0] == '/' && !strstr (p, "//") && !strstr (p, "/./") && !strstr (p, "..") && (n == 1 || p[n - 1] != '/')
+         && !(n >= 2 && strcmp (p + n - 2, "/.") == 0);
+}
+
+/* The index of the first cgroup mount, when the mounts after it can go
+   first with the same result (none nested with it, nor is /dev); else
+   n_mounts. */
+static size_t
+cgroup_mount_to_defer (const struct rt_config *cfg)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->n_mounts; i++)
+    if (!cfg->mounts[i].bind && cfg->mounts[i].type
+        && (strcmp (cfg->mounts[i].type, "cgroup") == 0 || strcmp (cfg->mounts[i].type, "cgroup2") == 0))
+      break;
+  if (i == cfg->n_mounts || !clean_path (cfg->mounts[i].destination) || nested (cfg->mounts[i].destination, "/dev"))
+    return cfg->n_mounts;
+  for (size_t j = i + 1; j < cfg->n_mounts; j++)
+    if (!clean_path (cfg->mounts[j].destination) || nested (cfg->mounts[i].destination, cfg->mounts[j].destination))
+      return cfg->n_mounts;
+  return i;
+}
+
 int
 rt_rootfs_setup (struct rt_spawn *sp, int *ret_rootfd, vs_error *err)
 {
@@ -474,10 +511,15 @@ rt_rootfs_setup (struct rt_spawn *sp, int *ret_rootfd, vs_error *err)
   if (rootfd < 0)
     return vs_fail (err, errno, "open root.path `%s`", cfg->root_path);
 
+  /* The cgroup mount waits for the runtime's cgroups: the mounts that
+     neither lie under it nor hold it, and /dev, go first. */
+  size_t later = cgroup_mount_to_defer (cfg);
   for (size_t i = 0; i < cfg->n_mounts; i++)
-    if ((r = mount_one (sp, rootfd, i, err)) < 0)
+    if (i != later && (r = mount_one (sp, rootfd, i, err)) < 0)
       return r;
   if ((r = setup_dev (sp, rootfd, err)) < 0)
+    return r;
+  if (later < cfg->n_mounts && (r = mount_one (sp, rootfd, later, err)) < 0)
     return r;
   /* A cwd missing from the image is made, as runc does. */
   {
