@@ -474,11 +474,8 @@ clean_path (const char *p)
          && !(n >= 2 && strcmp (p + n - 2, "/.") == 0);
 }
 
-/* The index of the first cgroup mount, when the mounts after it can go
-   first with the same result (none nested with it, nor is /dev); else
-   n_mounts. */
-static size_t
-cgroup_mount_to_defer (const struct rt_config *cfg)
+size_t
+rt_mount_cgroup_deferred (const struct rt_config *cfg)
 {
   size_t i;
 
@@ -513,7 +510,7 @@ rt_rootfs_setup (struct rt_spawn *sp, int *ret_rootfd, vs_error *err)
 
   /* The cgroup mount waits for the runtime's cgroups: the mounts that
      neither lie under it nor hold it, and /dev, go first. */
-  size_t later = cgroup_mount_to_defer (cfg);
+  size_t later = rt_mount_cgroup_deferred (cfg);
   for (size_t i = 0; i < cfg->n_mounts; i++)
     if (i != later && (r = mount_one (sp, rootfd, i, err)) < 0)
       return r;

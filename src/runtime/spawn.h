@@ -102,6 +102,11 @@ int rt_init_join_cgroups (struct rt_spawn *sp, vs_error *err);
 /* Wait for CGROUPFS (when the runtime announced it): sets cgroupfs_fd. */
 int rt_init_await_cgroupfs (struct rt_spawn *sp, vs_error *err);
 int rt_rootfs_setup (struct rt_spawn *sp, int *ret_rootfd, vs_error *err);
+/* The index of the first cgroup mount when rt_rootfs_setup mounts it last
+   (after /dev's nodes): the mounts after it all have clean absolute
+   destinations, none of them nested with it, and it is not under /dev.
+   Else n_mounts: all go in order. */
+size_t rt_mount_cgroup_deferred (const struct rt_config *cfg);
 int rt_terminal_setup (struct rt_spawn *sp, int rootfd, vs_error *err);
 /* A pty from the container's devpts (rootfd: its root), sized per process. */
 int rt_terminal_open (int rootfd, const struct rt_process *proc, int *ret_master, int *ret_slave, vs_error *err);

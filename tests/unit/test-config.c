@@ -33,6 +33,7 @@
 
 #include "../../src/basic/error.h"
 #include "../../src/runtime/config.h"
+#include "../../src/runtime/spawn.h"
 
 /* Replace ' by " in a copy of s (the caller frees). */
 static char *
@@ -84,6 +85,53 @@ expect_fail_raw (const char *text, const char *needle)
 /* The minimal valid document, with `patch` merged into it (recursively for
  * objects; arrays and scalars replace). */
 #define BASE "{'ociVersion':'1.0.2','root':{'path':'rootfs'},'process':{'args':['sh'],'cwd':'/'}}"
+
+/* Which cgroup mount the init mounts last (rt_mount_cgroup_deferred). */
+static size_t
+deferred_of (const char *sq_mounts)
+{
+  char doc[2048];
+  struct rt_config *cfg;
+  size_t i;
+
+  snprintf (doc, sizeof doc, "{'ociVersion':'1.0.2','root':{'path':'rootfs'},'process':{'args':['sh'],'cwd':'/'},"
+                             "'mounts':%s}", sq_mounts);
+  cfg = parse_ok (doc, "/b");
+  i = rt_mount_cgroup_deferred (cfg);
+  if (i == cfg->n_mounts)
+    i = SIZE_MAX;
+  rt_config_free (cfg);
+  return i;
+}
+
+#define M(dest, type) "{'destination':'" dest "','type':'" type "','source':'" type "'}"
+#define BIND(dest) "{'destination':'" dest "','type':'bind','source':'/etc/hosts','options':['rbind']}"
+
+static void
+test_cgroup_mount_deferred (void **state)
+{
+  (void) state;
+  /* docker's order: everything after /sys/fs/cgroup lies elsewhere */
+  assert_int_equal (deferred_of ("[" M ("/proc", "proc") "," M ("/dev", "tmpfs") "," M ("/sys", "sysfs") ","
+                                 M ("/sys/fs/cgroup", "cgroup") "," M ("/dev/mqueue", "mqueue") "," BIND ("/etc/hosts") "]"),
+                    3);
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup", "cgroup2") "]"), 0);
+  /* a later mount under it, over it, or holding it: in order */
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup", "cgroup") "," M ("/sys/fs/cgroup/x", "tmpfs") "]"), SIZE_MAX);
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup", "cgroup") "," M ("/sys", "sysfs") "]"), SIZE_MAX);
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup", "cgroup") "," BIND ("/sys/fs/cgroup") "]"), SIZE_MAX);
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup", "cgroup") "," BIND ("/") "]"), SIZE_MAX);
+  /* a path that is not clean, theirs or its: in order */
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup", "cgroup") "," M ("/sys//fs", "tmpfs") "]"), SIZE_MAX);
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup", "cgroup") "," M ("/a/../sys/fs", "tmpfs") "]"), SIZE_MAX);
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup/", "cgroup") "," M ("/dev/mqueue", "mqueue") "]"), SIZE_MAX);
+  /* a prefix that is not a parent does not count */
+  assert_int_equal (deferred_of ("[" M ("/sys/fs/cgroup", "cgroup") "," M ("/sys/fs/cgroupx", "tmpfs") "]"), 0);
+  /* under /dev it would meet the device nodes made after the mounts */
+  assert_int_equal (deferred_of ("[" M ("/dev/cgroup", "cgroup") "," M ("/run", "tmpfs") "]"), SIZE_MAX);
+  /* no cgroup mount */
+  assert_int_equal (deferred_of ("[" M ("/proc", "proc") "]"), SIZE_MAX);
+}
 
 static void
 expect_fail_patch (const char *sq_patch, const char *needle)
@@ -896,6 +944,7 @@ main (void)
     cmocka_unit_test (test_bad_hooks),
     cmocka_unit_test (test_bad_linux),
     cmocka_unit_test (test_bad_annotations),
+    cmocka_unit_test (test_cgroup_mount_deferred),
     cmocka_unit_test (test_late_failure_after_everything),
     cmocka_unit_test (test_free_null),
     cmocka_unit_test (test_no_leaks),
