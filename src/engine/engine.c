@@ -491,6 +491,13 @@ create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *
                 ? vs_fail (err, 0, "Conflict. The container name \"/%s\" is already in use", name)
                 : db_fail (e, err, "add container");
     }
+  /* a new container has no leftovers to clear and nobody else knows its
+     id: its monitor starts it now, while we return to the caller's start */
+  if (r == 0 && start && e->pre.pid > 0 && send (e->pre.fd, "g", 1, MSG_NOSIGNAL) == 1)
+    {
+      e->pre.go = true;
+      snprintf (e->pre.name, sizeof e->pre.name, "%s", name);
+    }
   if (r < 0)
     prestart_drop (e);
   if (r < 0 && dir)
@@ -1077,6 +1084,14 @@ prestart_drop (vs_engine *e)
   if (e->pre.pid <= 0)
     return;
   close (e->pre.fd);
+  e->pre.fd = -1;
+  if (e->pre.go)
+    {
+      /* started: it lives on */
+      e->pre.pid = 0;
+      e->pre.go = false;
+      return;
+    }
   while (waitpid (e->pre.pid, NULL, 0) < 0 && errno == EINTR)
     ;
   logp = vs_container_log_path (e, e->pre.id);
@@ -1104,8 +1119,9 @@ prestart_abandon (vs_engine *e)
 /* A new container for `run -d` of req: its id, and its monitor started
    now, to wait for vs_container_start.  Its program loads and its setup
    (about 1.5 ms) overlap the rest of the creation, starting with the
-   container's folders: the monitor touches them only once it has the
-   options (prestart_options).  Best effort: without it, start spawns one. */
+   container's folder: the monitor touches it only once it has the options
+   (prestart_options), and then makes the overlay's folders in it itself.
+   Best effort: without it, start spawns one. */
 static void
 prestart (vs_engine *e, const vs_run_req *req)
 {
@@ -1124,8 +1140,6 @@ prestart (vs_engine *e, const vs_run_req *req)
   snprintf (e->pre.id, sizeof e->pre.id, "%s", id);
   if (make_folder (e, dir, &ignore) < 0)
     prestart_drop (e);
-  else if (make_subfolders (dir, &ignore) < 0)
-    prestart_abandon (e);
 }
 
 /* The prestarted monitor's overlay options, for image img: it mounts
@@ -1148,6 +1162,58 @@ prestart_options (vs_engine *e, const vs_image *img)
 static int ctr_lock (vs_engine *e, const char *id);
 static void wait_monitor (vs_engine *e, const char *id, int ms);
 
+/* The monitor's answer to a start: one line, "ok PID" or "error MESSAGE"
+ * (then -ENOEXEC, with *code 125, 126 or 127 as docker). */
+static int
+start_answer (vs_engine *e, pid_t spawned, int syncfd, const char *id, const char *name, bool lock_on_error,
+              int *code, vs_error *err)
+{
+  _cleanup_close_ int lock = -1;
+  char line[1200];
+  size_t got = 0;
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = syncfd, .events = POLLIN };
+      int pr = poll (&pfd, 1, 60000);
+      if (pr <= 0)
+        break;
+      ssize_t k = read (syncfd, line + got, sizeof line - 1 - got);
+      if (k < 0 && errno == EINTR)
+        continue;
+      if (k <= 0)
+        break;
+      got += (size_t) k;
+      if (memchr (line, '\n', got) || got == sizeof line - 1)
+        break;
+    }
+  close (syncfd);
+  line[got] = '\0';
+  line[strcspn (line, "\n")] = '\0';
+  if (strncmp (line, "ok ", 3) == 0)
+    {
+      *code = 0;
+      return 0;
+    }
+  /* the monitor of a run that failed is still tearing it down: let it
+     finish, under the lock (a failed first run ends the monitor without
+     its exit command), so that neither the caller's cleanup nor another
+     start meets it half way */
+  if (lock_on_error)
+    lock = ctr_lock (e, id);
+  wait_monitor (e, id, 10000);
+  (void) waitpid (spawned, NULL, WNOHANG);
+  {
+    const char *msg = strncmp (line, "error ", 6) == 0 ? line + 6 : line[0] ? line : "the monitor exited";
+    if (strstr (msg, "not found") || strstr (msg, "No such file"))
+      *code = 127;
+    else if (strstr (msg, "ermission denied") || strstr (msg, "not executable") || strstr (msg, "xec format"))
+      *code = 126;
+    vs_fail (err, 0, "start container %s: %s", name, msg);
+  }
+  return -ENOEXEC;
+}
+
 int
 vs_container_start (vs_engine *e, const char *what, int *code, vs_error *err)
 {
@@ -1160,12 +1226,21 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   vs_container c;
   _cleanup_json_ json_t *rq = NULL;
   _cleanup_free_ char *stopped = NULL, *state = NULL, *ropts = NULL;
-  char line[1200];
   _cleanup_close_ int lock = -1;
   int syncfd = -1, r;
   pid_t spawned;
 
   *code = 125;
+  if (e->pre.pid > 0 && e->pre.go && attach_fd < 0 && strcmp (e->pre.id, what) == 0)
+    {
+      /* started by its creation: only its answer is left */
+      spawned = e->pre.pid;
+      syncfd = e->pre.fd;
+      e->pre.pid = 0;
+      e->pre.fd = -1;
+      e->pre.go = false;
+      return start_answer (e, spawned, syncfd, what, e->pre.name, true, code, err);
+    }
   r = vs_container_get (e, what, &c, err);
   if (r < 0)
     return r;
@@ -1222,48 +1297,9 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
           return r;
         }
     }
-  /* one line from the monitor: "ok PID" or "error MESSAGE" */
-  size_t got = 0;
-  for (;;)
-    {
-      struct pollfd pfd = { .fd = syncfd, .events = POLLIN };
-      int pr = poll (&pfd, 1, 60000);
-      if (pr <= 0)
-        break;
-      ssize_t k = read (syncfd, line + got, sizeof line - 1 - got);
-      if (k < 0 && errno == EINTR)
-        continue;
-      if (k <= 0)
-        break;
-      got += (size_t) k;
-      if (memchr (line, '\n', got) || got == sizeof line - 1)
-        break;
-    }
-  close (syncfd);
-  line[got] = '\0';
-  line[strcspn (line, "\n")] = '\0';
-  if (strncmp (line, "ok ", 3) == 0)
-    {
-      vs_container_free (&c);
-      *code = 0;
-      return 0;
-    }
-  /* the monitor of a run that failed is still tearing it down: let it
-     finish, under the lock (a failed first run ends the monitor without
-     its exit command), so that neither the caller's cleanup nor another
-     start meets it half way */
-  wait_monitor (e, c.id, 10000);
-  (void) waitpid (spawned, NULL, WNOHANG);
-  {
-    const char *msg = strncmp (line, "error ", 6) == 0 ? line + 6 : line[0] ? line : "the monitor exited";
-    if (strstr (msg, "not found") || strstr (msg, "No such file"))
-      *code = 127;
-    else if (strstr (msg, "ermission denied") || strstr (msg, "not executable") || strstr (msg, "xec format"))
-      *code = 126;
-    r = vs_fail (err, 0, "start container %s: %s", c.name, msg);
-  }
+  r = start_answer (e, spawned, syncfd, c.id, c.name, false, code, err);
   vs_container_free (&c);
-  return -ENOEXEC;
+  return r;
 }
 
 /* Wait until the container's state leaves running/restarting, up to ms (-1 forever). */

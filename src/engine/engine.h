@@ -35,6 +35,8 @@ typedef struct vs_engine
     pid_t pid;            /* 0: none */
     int fd;
     char id[65];          /* its container, whose folder it made */
+    bool go;              /* told to start (by vs_container_create_to_start) */
+    char name[160];       /* then: its container's name */
   } pre;                  /* a monitor started ahead for `run -d` (vs_engine_open_to_run) */
 } vs_engine;
 
@@ -123,7 +125,9 @@ void vs_containers_free (vs_container *c, size_t n);
 /* Create a container (record, rootfs dirs, config.json); not started. */
 int vs_container_create (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err);
 /* The same for a container that vs_container_start starts next (run -d),
-   with the monitor started by vs_engine_open_to_run (or now). */
+   with the monitor started by vs_engine_open_to_run (or now), which is
+   told to start as soon as the record is written: vs_container_start then
+   only collects its answer. */
 int vs_container_create_to_start (vs_engine *e, const vs_run_req *req, char id[65], vs_error *err);
 /* Start it through a monitor; waits until it runs or failed to start.
  * A start failure fills err and returns -ENOEXEC (exit code in *code:

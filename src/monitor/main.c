@@ -1241,6 +1241,39 @@ recv_rootfs_options (struct monitor *m, vs_error *err)
   return 0;
 }
 
+/* With the options from the engine, the overlay's upper and work folders
+   and the mount point are ours to make (while the engine writes the rest). */
+static int
+make_overlay_folders (struct monitor *m, vs_error *err)
+{
+  static const char *const keys[] = { "upperdir=", "workdir=" };
+  char path[PATH_MAX];
+
+  for (size_t i = 0; i <= ARRAY_SIZE (keys); i++)
+    {
+      if (i == ARRAY_SIZE (keys))
+        snprintf (path, sizeof path, "%s", m->rootfs);
+      else
+        {
+          const char *o = m->rootfs_options, *v = NULL;
+          size_t k = strlen (keys[i]), n;
+          for (const char *p = o; p && *p; p = strchr (p, ','), p = p ? p + 1 : NULL)
+            if (strncmp (p, keys[i], k) == 0)
+              v = p + k;
+          if (v == NULL)
+            continue;
+          n = strcspn (v, ",");
+          if (n == 0 || n >= sizeof path)
+            return vs_fail (err, ENAMETOOLONG, "container %s: overlay option %.*s", m->id, (int) k - 1, keys[i]);
+          memcpy (path, v, n);
+          path[n] = '\0';
+        }
+      if (mkdir (path, 0755) < 0 && errno != EEXIST)
+        return vs_fail (err, errno, "container %s: create %s", m->id, path);
+    }
+  return 0;
+}
+
 static int
 setup (struct monitor *m, vs_error *err)
 {
@@ -1306,7 +1339,8 @@ setup (struct monitor *m, vs_error *err)
     }
   /* Up to here nothing needs the container's folders: a monitor started
      ahead gets the options only once the engine has made them. */
-  if (m->rootfs && m->rootfs_options == NULL && (r = recv_rootfs_options (m, err)) < 0)
+  if (m->rootfs && m->rootfs_options == NULL
+      && ((r = recv_rootfs_options (m, err)) < 0 || (r = make_overlay_folders (m, err)) < 0))
     return r;
   m->dir_fd = open (m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (m->dir_fd < 0)
