@@ -491,6 +491,8 @@ create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *
                 ? vs_fail (err, 0, "Conflict. The container name \"/%s\" is already in use", name)
                 : db_fail (e, err, "add container");
     }
+  if (r == 0 && start && req->attached)
+    r = vs_container_mark_attached (e, id, err);
   /* a new container has no leftovers to clear and nobody else knows its
      id: its monitor starts it now, while we return to the caller's start */
   if (r == 0 && start && e->pre.pid > 0 && send (e->pre.fd, "g", 1, MSG_NOSIGNAL) == 1)

@@ -91,6 +91,8 @@ typedef struct vs_run_req
   bool tty;                 /* -t: process.terminal (docker's Config.Tty) */
   bool open_stdin;          /* -i: stdin kept open (docker's Config.OpenStdin) */
   unsigned short console_height, console_width; /* -t: the CLI's terminal, 0: unknown */
+  bool attached;            /* create_to_start: the caller waits in the foreground
+                               (vs_container_mark_attached, before it starts) */
 } vs_run_req;
 
 void vs_run_req_free (vs_run_req *r);

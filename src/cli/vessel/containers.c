@@ -1080,29 +1080,28 @@ cmd_run (vs_cli *cli, int argc, char **argv)
       fprintf (stderr, "the input device is not a TTY\n");
       return 1;
     }
-  r = create_from_flags (cli, &e, &req, &f, f.detach, id, &err);
+  /* started with its creation (its monitor first), unless a terminal or
+     stdin is to be attached from the start */
+  bool to_start = f.detach || !(f.interactive || f.tty);
+  req.attached = !f.detach;
+  r = create_from_flags (cli, &e, &req, &f, to_start, id, &err);
   vs_run_req_free (&req);
   if (r < 0)
     return cli_error (&err);
-  if (!f.detach && (f.interactive || f.tty))
+  if (!to_start)
     {
       vs_engine_close (&e);
       return start_attached (cli, id, f.tty, f.interactive, f.detach_keys, true);
     }
-  if (!f.detach)
-    r = vs_container_mark_attached (&e, id, &err);
-  if (r == 0)
+  r = vs_container_start (&e, id, &code, &err);
+  if (r < 0 && code != 125)
     {
-      r = vs_container_start (&e, id, &code, &err);
-      if (r < 0 && code != 125)
-        {
-          /* docker leaves such a container behind (Created); --rm removes it */
-          vs_error ignore;
-          vs_container_cleanup (&e, id, &ignore);
-        }
-      if (r == 0 && !f.detach)
-        proxy_signals_to (&e, id);
+      /* docker leaves such a container behind (Created); --rm removes it */
+      vs_error ignore;
+      vs_container_cleanup (&e, id, &ignore);
     }
+  if (r == 0 && !f.detach)
+    proxy_signals_to (&e, id);
   vs_engine_close (&e);
   if (r < 0)
     {
