@@ -110,6 +110,7 @@ struct monitor
   long runtime_exe_fd;
   char runtime_mark[RT_SELFEXE_MARK_LEN];
   bool inproc; /* `run` by the linked-in runtime (we run from its overlay) */
+  int result_fd; /* its child's "done" byte, written ahead of its exit (-1: none) */
   int out_r, out_w, err_r, err_w;
   int master;                /* the pty master (--terminal) */
   int in_r, in_w;            /* the stdin pipe (--stdin without --terminal) */
@@ -377,6 +378,8 @@ run_linked (struct monitor *m, const char *const *args)
       vs_log (VS_LOG_ERROR, "%s", err.msg[0] ? err.msg : "unknown error");
       _exit (1);
     }
+  if (status == 0 && m->result_fd >= 0 && write (m->result_fd, "", 1) < 0)
+    _exit (status); /* the monitor reads our exit status instead */
   _exit (status);
 }
 
@@ -851,6 +854,41 @@ run_runtime (struct monitor *m, int fd0, int fd1, int fd2, const char *const *ar
   return m->helper_status;
 }
 
+/* `run` by the linked-in runtime: its child says it is done (the init
+ * runs, its pid is in the runtime's state) a byte ahead of its exit, which
+ * is reaped later; without the byte, its exit status tells. */
+static int
+run_linked_start (struct monitor *m, int fd0, int fd1, int fd2, const char *const *args, vs_error *err)
+{
+  int res[2];
+  ssize_t k;
+  pid_t pid;
+  char c;
+
+  if (pipe2 (res, O_CLOEXEC) < 0)
+    return run_runtime (m, fd0, fd1, fd2, args, err);
+  m->result_fd = res[1];
+  pid = spawn_runtime (m, fd0, fd1, fd2, args, err);
+  m->result_fd = -1;
+  close (res[1]);
+  if (pid < 0)
+    {
+      close (res[0]);
+      return pid;
+    }
+  m->helper_pid = pid;
+  m->helper_done = false;
+  while ((k = read (res[0], &c, 1)) < 0 && errno == EINTR)
+    ;
+  close (res[0]);
+  if (k == 1)
+    return 0;
+  reap (m);
+  while (!m->helper_done)
+    loop_once (m, -1);
+  return m->helper_status;
+}
+
 static void
 request_stop (struct monitor *m)
 {
@@ -1122,7 +1160,8 @@ start_container (struct monitor *m, char *msg, size_t msgsz)
     }
   else
     /* The runtime hands its stdio to the container: our pipes. */
-    status = run_runtime (m, m->open_stdin ? m->in_r : -1, m->out_w, m->err_w, run, &err);
+    status = (m->inproc ? run_linked_start : run_runtime) (m, m->open_stdin ? m->in_r : -1, m->out_w, m->err_w,
+                                                             run, &err);
   if (m->runtime_exe_fd >= 0)
     {
       /* used once: a restart opens it again (the mount goes with it) */
@@ -1391,7 +1430,7 @@ main (int argc, char **argv)
 {
   static struct monitor m = {
     .stop_signal = "TERM", .log_max_file = 1, .policy = RESTART_NO, .max_retries = -1,
-    .sync_fd = -1, .dir_fd = -1, .sig_fd = -1, .null_fd = -1, .runtime_log_fd = -1, .runtime_exe_fd = -1,
+    .sync_fd = -1, .result_fd = -1, .dir_fd = -1, .sig_fd = -1, .null_fd = -1, .runtime_log_fd = -1, .runtime_exe_fd = -1,
     .out_r = -1, .out_w = -1, .err_r = -1, .err_w = -1, .log = { .fd = -1 },
     .attach_arg_fd = -1, .master = -1, .in_r = -1, .in_w = -1, .listen_fd = -1, .console_fd = -1,
   };

@@ -115,8 +115,10 @@ cli_sig_proxy_start (int pid, int parent)
   if (pid <= 0 || proxy_pidfd >= 0 || (fd = (int) syscall (SYS_pidfd_open, pid, 0)) < 0)
     return;
   /* the pidfd pins the process; it is the container's only while its
-     parent is the container's monitor (else the pid was reused) */
-  if (parent_of (pid) != parent)
+     parent is the container's monitor, or the monitor's child that made
+     it and is still exiting (else the pid was reused) */
+  int pp = parent_of (pid);
+  if (pp != parent && (pp <= 1 || parent_of (pp) != parent))
     {
       close (fd);
       return;
