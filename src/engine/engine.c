@@ -333,7 +333,8 @@ make_folder (vs_engine *e, const char *dir, vs_error *err)
   return r;
 }
 
-/* Its overlay's upper and work folders, and the mount point. */
+/* Its overlay's upper and work folders, and the mount point (for a
+   container no monitor waits for: vessel-monitor makes them itself). */
 static int
 make_subfolders (const char *dir, vs_error *err)
 {
@@ -344,15 +345,7 @@ make_subfolders (const char *dir, vs_error *err)
     {
       snprintf (sub, sizeof sub, "%s/%s", dir, subs[i]);
       if (mkdir (sub, 0755) < 0)
-        {
-          int r = vs_fail (err, errno, "create %s", sub);
-          while (i-- > 0)
-            {
-              snprintf (sub, sizeof sub, "%s/%s", dir, subs[i]);
-              (void) rmdir (sub);
-            }
-          return r;
-        }
+        return vs_fail (err, errno, "create %s", sub);
     }
   return 0;
 }
@@ -398,7 +391,10 @@ create (vs_engine *e, const vs_run_req *req, bool start, char id[65], vs_error *
       if (r == 0 && (dir = ctr_path (e, id, NULL)) == NULL)
         r = vs_fail (err, ENOMEM, "container");
       if (r == 0 && (r = make_folder (e, dir, err)) == 0 && (r = make_subfolders (dir, err)) < 0)
-        (void) rmdir (dir);
+        {
+          vs_error ignore;
+          (void) vs_rm_rf_at (AT_FDCWD, dir, &ignore);
+        }
       if (r < 0)
         {
           free (dir);
@@ -1100,7 +1096,22 @@ prestart_drop (vs_engine *e)
   if (logp)
     unlink (logp);
   e->pre.pid = 0;
+}
+
+/* The prestarted monitor of container id, handed over to the caller (its
+   pid, and its socket in *fd); 0 when there is none. */
+static pid_t
+prestart_take (vs_engine *e, const char *id, int *fd)
+{
+  pid_t pid = e->pre.pid;
+
+  if (pid <= 0 || strcmp (e->pre.id, id) != 0)
+    return 0;
+  *fd = e->pre.fd;
+  e->pre.pid = 0;
   e->pre.fd = -1;
+  e->pre.go = false;
+  return pid;
 }
 
 /* The same, and the folder it made goes too: its container has no record. */
@@ -1233,16 +1244,9 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   pid_t spawned;
 
   *code = 125;
-  if (e->pre.pid > 0 && e->pre.go && attach_fd < 0 && strcmp (e->pre.id, what) == 0)
-    {
-      /* started by its creation: only its answer is left */
-      spawned = e->pre.pid;
-      syncfd = e->pre.fd;
-      e->pre.pid = 0;
-      e->pre.fd = -1;
-      e->pre.go = false;
-      return start_answer (e, spawned, syncfd, what, e->pre.name, true, code, err);
-    }
+  /* started by its creation: only its answer is left */
+  if (e->pre.go && attach_fd < 0 && (spawned = prestart_take (e, what, &syncfd)) > 0)
+    return start_answer (e, spawned, syncfd, what, e->pre.name, true, code, err);
   r = vs_container_get (e, what, &c, err);
   if (r < 0)
     return r;
@@ -1278,15 +1282,10 @@ vs_container_start_attached (vs_engine *e, const char *what, int attach_fd, int 
   /* the monitor mounts it in its own mount namespace (vessel-monitor);
      one left on the host by an older vessel goes first */
   umount_rootfs (e, c.id);
-  if (e->pre.pid > 0 && attach_fd < 0 && strcmp (e->pre.id, c.id) == 0)
-    {
-      /* its monitor started with its creation and waits: go */
-      spawned = e->pre.pid;
-      syncfd = e->pre.fd;
-      e->pre.pid = 0;
-      e->pre.fd = -1;
-      (void) send (syncfd, "g", 1, MSG_NOSIGNAL); /* gone already: its error is read below */
-    }
+  /* its monitor started with its creation and waits (the go it was sent
+     there failed: it is gone, and its error is read below) */
+  if (attach_fd < 0 && (spawned = prestart_take (e, c.id, &syncfd)) > 0)
+    (void) send (syncfd, "g", 1, MSG_NOSIGNAL);
   else
     {
       prestart_drop (e);

@@ -378,8 +378,11 @@ run_linked (struct monitor *m, const char *const *args)
       vs_log (VS_LOG_ERROR, "%s", err.msg[0] ? err.msg : "unknown error");
       _exit (1);
     }
-  if (status == 0 && m->result_fd >= 0 && write (m->result_fd, "", 1) < 0)
-    _exit (status); /* the monitor reads our exit status instead */
+  if (status == 0 && m->result_fd >= 0)
+    {
+      ssize_t w = write (m->result_fd, "", 1);
+      (void) w; /* without it, the monitor reads our exit status */
+    }
   _exit (status);
 }
 
@@ -1280,6 +1283,14 @@ recv_rootfs_options (struct monitor *m, vs_error *err)
   return 0;
 }
 
+static int
+make_folder (struct monitor *m, const char *path, vs_error *err)
+{
+  if (mkdir (path, 0755) < 0 && errno != EEXIST)
+    return vs_fail (err, errno, "container %s: create %s", m->id, path);
+  return 0;
+}
+
 /* With the options from the engine, the overlay's upper and work folders
    and the mount point are ours to make (while the engine writes the rest). */
 static int
@@ -1287,30 +1298,27 @@ make_overlay_folders (struct monitor *m, vs_error *err)
 {
   static const char *const keys[] = { "upperdir=", "workdir=" };
   char path[PATH_MAX];
+  int r;
 
-  for (size_t i = 0; i <= ARRAY_SIZE (keys); i++)
+  for (size_t i = 0; i < ARRAY_SIZE (keys); i++)
     {
-      if (i == ARRAY_SIZE (keys))
-        snprintf (path, sizeof path, "%s", m->rootfs);
-      else
-        {
-          const char *o = m->rootfs_options, *v = NULL;
-          size_t k = strlen (keys[i]), n;
-          for (const char *p = o; p && *p; p = strchr (p, ','), p = p ? p + 1 : NULL)
-            if (strncmp (p, keys[i], k) == 0)
-              v = p + k;
-          if (v == NULL)
-            continue;
-          n = strcspn (v, ",");
-          if (n == 0 || n >= sizeof path)
-            return vs_fail (err, ENAMETOOLONG, "container %s: overlay option %.*s", m->id, (int) k - 1, keys[i]);
-          memcpy (path, v, n);
-          path[n] = '\0';
-        }
-      if (mkdir (path, 0755) < 0 && errno != EEXIST)
-        return vs_fail (err, errno, "container %s: create %s", m->id, path);
+      size_t k = strlen (keys[i]), n;
+      const char *v = NULL;
+      /* the last one counts, as for overlayfs */
+      for (const char *p = m->rootfs_options; p; p = strchr (p, ','), p = p ? p + 1 : NULL)
+        if (strncmp (p, keys[i], k) == 0)
+          v = p + k;
+      if (v == NULL)
+        continue;
+      n = strcspn (v, ",");
+      if (n == 0 || n >= sizeof path)
+        return vs_fail (err, ENAMETOOLONG, "container %s: overlay option %.*s", m->id, (int) k - 1, keys[i]);
+      memcpy (path, v, n);
+      path[n] = '\0';
+      if ((r = make_folder (m, path, err)) < 0)
+        return r;
     }
-  return 0;
+  return make_folder (m, m->rootfs, err);
 }
 
 static int
