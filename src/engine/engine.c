@@ -33,6 +33,7 @@
 #include "../image/digest.h"
 #include "../image/manifest.h"
 #include "../image/reference.h"
+#include "../runtime/cgroup.h"
 #include "../runtime/config.h"
 #include "initlayer.h"
 #include "ops.h"
@@ -1481,6 +1482,26 @@ ctr_lock (vs_engine *e, const char *id)
 
 /* Tear down a stopped container whose monitor is gone: runtime state,
  * rootfs mount, folder, then its row (its log stays).  Lock held. */
+/* Our cgroup parent (VS_CGROUP_PARENT) in every hierarchy, once no
+   container is left in it (rmdir fails while one is): a host without
+   containers keeps nothing of ours.  The runtime makes it again. */
+static void
+cgroup_parent_drop (void)
+{
+  struct rt_cgroup_hosts hosts;
+  vs_error ignore;
+
+  if (rt_cgroup_detect (&hosts, &ignore) < 0)
+    return;
+  for (size_t i = 0; i < hosts.n; i++)
+    {
+      char p[PATH_MAX];
+      snprintf (p, sizeof p, "%s" VS_CGROUP_PARENT, hosts.h[i].mountpoint);
+      (void) rmdir (p);
+    }
+  rt_cgroup_hosts_free (&hosts);
+}
+
 static int
 remove_locked (vs_engine *e, const vs_container *c, bool volumes, vs_error *err)
 {
@@ -1489,6 +1510,7 @@ remove_locked (vs_engine *e, const vs_container *c, bool volumes, vs_error *err)
   int r;
 
   runtime_delete (e, c->id);
+  cgroup_parent_drop ();
   r = umount_rootfs (e, c->id);
   if (r < 0)
     return vs_fail (err, -r, "remove container %s: unmount its rootfs", c->name);
@@ -1590,6 +1612,8 @@ vs_container_cleanup (vs_engine *e, const char *id, vs_error *err)
           rq = request_of (&c);
           if (json_is_true (json_object_get (rq, "AutoRemove")))
             r = remove_locked (e, &c, true, err);
+          else
+            cgroup_parent_drop ();
         }
       vs_container_free (&c);
     }

@@ -529,13 +529,9 @@ vs_engine_spec (vs_engine *e, const vs_run_req *req, const vs_image *img, const 
   /* what can fail on bad input first, before anything is made (volumes) */
   if ((r = add_devices (req, linux_, err)) < 0)
     return r;
-  /* all of ours under one parent, as docker's /docker/ID: a cgroup v1
-     cpuset there is born with its parent's cpus and mems (the runtime sets
-     the parent's clone_children), where writing them into one folder
-     among many siblings costs time in proportion to their number */
   {
     char cg[80];
-    snprintf (cg, sizeof cg, "/vessel/%s", id);
+    snprintf (cg, sizeof cg, VS_CGROUP_PARENT "/%s", id);
     json_object_set_new (linux_, "cgroupsPath", json_string (cg));
   }
 

@@ -9,6 +9,13 @@
 #include "../image/store.h"
 #include "engine.h"
 
+/* Every container's cgroup is VS_CGROUP_PARENT/ID in each hierarchy, as
+ * docker's /docker/ID: a cgroup v1 cpuset there is born with its parent's
+ * cpus and mems (the runtime gives a parent it makes clone_children), where
+ * writing them into one folder among many siblings takes time in proportion
+ * to their number.  The engine removes the parent once it is empty. */
+#define VS_CGROUP_PARENT "/vessel"
+
 /* Build the config.  cfg is the image's parsed config; ctrdir the
  * container's folder (hostname, hosts and resolv.conf are written there).
  * *args receives the process args (for ps and inspect). */

@@ -325,21 +325,21 @@ cpuset_inherit (const char *dir)
 static int
 mkdir_cgroup (char *dir, bool cpuset, int depth, vs_error *err)
 {
-  if (mkdir (dir, 0755) < 0)
+  /* A parent may go between its mkdir and ours: an engine removes its
+     empty parent when its last container stops (vessel's /vessel). */
+  for (int tries = 0; mkdir (dir, 0755) < 0; tries++)
     {
       char *slash = strrchr (dir, '/');
       int r;
       if (errno == EEXIST)
         return 0;
-      if (errno != ENOENT || slash == NULL || slash == dir || depth > 64)
+      if (errno != ENOENT || slash == NULL || slash == dir || depth > 64 || tries == 8)
         return vs_fail (err, errno, "create cgroup `%s`", dir);
       *slash = '\0';
       r = mkdir_cgroup (dir, cpuset, depth + 1, err);
       *slash = '/';
       if (r < 0)
         return r;
-      if (mkdir (dir, 0755) < 0 && errno != EEXIST)
-        return vs_fail (err, errno, "create cgroup `%s`", dir);
     }
   if (cpuset)
     {

@@ -35,7 +35,8 @@ void rt_cgroup_hosts_free (struct rt_cgroup_hosts *hosts);
 
 /* The folder for a container in one hierarchy: cgroupsPath absolute, relative
  * to our own cgroup, or /vessel-<id> when none is given (one level: no shared
- * parent to make and remove around every container). */
+ * parent to make and remove around every container).  Parent folders are
+ * made as needed, and never removed: that is for whoever chose them. */
 int rt_cgroup_dir_for (const struct rt_cgroup_hier *h, const char *cgroups_path, const char *id,
                        char **ret, vs_error *err);
 
